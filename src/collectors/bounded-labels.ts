@@ -1,0 +1,32 @@
+/** The label value for anything outside a bounded vocabulary. */
+export const OTHER = 'other';
+
+/**
+ * Maps a raw value onto a bounded vocabulary so that a typo or a new value in
+ * the source cannot create unbounded series. Matching ignores case and spaces.
+ */
+export function boundLabel(raw: string | null | undefined, allowed: readonly string[]): string {
+  if (raw === null || raw === undefined) return OTHER;
+  const normalised = raw.trim().toLowerCase();
+  return allowed.find((value) => value.toLowerCase() === normalised) ?? OTHER;
+}
+
+/** Sums values that land on the same label set after bounding (e.g. several unknowns → other). */
+export function sumByKey<T extends Record<string, string>>(
+  entries: readonly { labels: T; value: number }[],
+): { labels: T; value: number }[] {
+  const sums = new Map<string, { labels: T; value: number }>();
+  for (const entry of entries) {
+    const key = JSON.stringify(Object.entries(entry.labels).sort(([a], [b]) => a.localeCompare(b)));
+    const existing = sums.get(key);
+    if (existing) existing.value += entry.value;
+    else sums.set(key, { labels: entry.labels, value: entry.value });
+  }
+  return [...sums.values()];
+}
+
+/** ISO 4217 codes pass (upper-cased); anything else is `other`. */
+export function boundCurrency(raw: string | null | undefined): string {
+  const code = (raw ?? '').trim().toUpperCase();
+  return /^[A-Z]{3}$/.test(code) ? code : OTHER;
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { type Sample, sample } from '../metrics/spec.js';
+import { type QuerySpec, columnValue } from './query-contract.js';
+import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
+import type { Collector } from './types.js';
+
+/**
+ * Signup cohorts by calendar month (UTC) for the last `$1` months. A user is
+ * retained in month offset k when they had a session in calendar month
+ * cohort + k; offset 0 is the signup month itself. Offsets run up to the
+ * current month, which is still in progress.
+ */
+export const cohortRetentionQueries = {
+  retention: {
+    sql: `WITH cohort_users AS (
+  SELECT id AS user_id, date_trunc('month', created_at) AS cohort
+  FROM users
+  WHERE deleted_at IS NULL
+    AND created_at >= date_trunc('month', now()) - make_interval(months => $1::int)
+), sizes AS (
+  SELECT cohort, count(*) AS size FROM cohort_users GROUP BY cohort
+), activity AS (
+  SELECT DISTINCT cu.cohort, cu.user_id, date_trunc('month', s.started_at) AS active_month
+  FROM cohort_users cu
+  JOIN user_sessions s ON s.user_id = cu.user_id AND s.started_at >= cu.cohort
+), retained AS (
+  SELECT cohort,
+    ((extract(year FROM active_month) - extract(year FROM cohort)) * 12
+      + extract(month FROM active_month) - extract(month FROM cohort))::int AS month_offset,
+    count(*) AS users
+  FROM activity GROUP BY 1, 2
+)
+SELECT to_char(s.cohort, 'YYYY-MM') AS cohort, o.month_offset::text AS month_offset,
+  s.size, coalesce(r.users, 0) AS retained
+FROM sizes s
+CROSS JOIN LATERAL generate_series(0, least($1::int,
+  ((extract(year FROM now()) - extract(year FROM s.cohort)) * 12
+    + extract(month FROM now()) - extract(month FROM s.cohort))::int)) AS o(month_offset)
+LEFT JOIN retained r ON r.cohort = s.cohort AND r.month_offset = o.month_offset`,
+    labels: ['cohort', 'month_offset'],
+    values: ['size', 'retained'],
+  },
+} satisfies Record<string, QuerySpec>;
+
+const optionsSchema = z
+  .object({
+    months: z.number().int().min(1).max(36).default(12),
+    queries: queryOverridesSchema(cohortRetentionQueries),
+  })
+  .strict();
+
+export const postgresCohortRetention: Collector<z.infer<typeof optionsSchema>> = {
+  name: 'postgres_cohort_retention',
+  description: 'Monthly signup cohorts: size and share of users active k months after signup.',
+  source: 'postgres',
+  defaultSchedule: '0 * * * *',
+  defaultTimeoutSeconds: 300,
+  optionsSchema,
+  metrics: [
+    {
+      name: 'chom_cohort_retention_ratio',
+      help: 'Share of the signup cohort (YYYY-MM, UTC) with a session in calendar month cohort + month_offset (0-1).',
+      type: 'gauge',
+      labelNames: ['cohort', 'month_offset'],
+      unit: 'ratio',
+      seedName: 'chom_cohort_retention{cohort,month_0,...}',
+      seedMapping:
+        'values are not labels: one sample per (cohort, month_offset); ratio 0-1 instead of percent',
+    },
+    {
+      name: 'chom_cohort_size',
+      help: 'Users who signed up in the cohort month (YYYY-MM, UTC).',
+      type: 'gauge',
+      labelNames: ['cohort'],
+      unit: 'count',
+    },
+  ],
+  async collect({ sources, signal, options, reject }) {
+    return sources.app.readOnly(signal, async (query) => {
+      const rows = await runNamedQuery(
+        query,
+        cohortRetentionQueries,
+        options.queries,
+        'retention',
+        [options.months],
+        reject,
+      );
+      const samples: Sample[] = [];
+      const sizes = new Map<string, number>();
+      for (const row of rows) {
+        const cohort = row.labels.cohort ?? 'unknown';
+        const size = columnValue(row, 'size');
+        sizes.set(cohort, size);
+        if (size <= 0) continue;
+        samples.push(
+          sample('chom_cohort_retention_ratio', columnValue(row, 'retained') / size, {
+            cohort,
+            month_offset: row.labels.month_offset ?? 'unknown',
+          }),
+        );
+      }
+      for (const [cohort, size] of sizes)
+        samples.push(sample('chom_cohort_size', size, { cohort }));
+      return samples;
+    });
+  },
+};

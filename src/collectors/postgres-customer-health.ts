@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { type Sample, sample } from '../metrics/spec.js';
+import { countByBand, healthBands, lowestScores } from './health-score.js';
+import { type QuerySpec, columnValue } from './query-contract.js';
+import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
+import type { Collector } from './types.js';
+
+/**
+ * Health per organization (0-100) over the last 30 days, weighted as in the seed:
+ * 30% usage (days with a session, 20 days = full), 25% feature breadth (features
+ * used / $1 tracked), 15% support load (10 tickets = 0), 15% payment status
+ * (current 1, past_due 0.5, delinquent 0) and 15% engagement (12 sessions per
+ * user = full). Only organizations with at least one user are scored.
+ */
+export const customerHealthQueries = {
+  scores: {
+    sql: `WITH orgs AS (
+  SELECT o.id, o.slug, o.payment_status, count(u.id) AS users
+  FROM organizations o JOIN users u ON u.organization_id = o.id AND u.deleted_at IS NULL
+  WHERE o.deleted_at IS NULL
+  GROUP BY o.id, o.slug, o.payment_status
+), usage AS (
+  SELECT organization_id, count(DISTINCT started_at::date) AS active_days, count(*) AS sessions
+  FROM user_sessions WHERE started_at >= now() - interval '30 days'
+  GROUP BY organization_id
+), adoption AS (
+  SELECT organization_id, count(DISTINCT feature) AS features
+  FROM feature_usage WHERE usage_date > current_date - 30
+  GROUP BY organization_id
+), tickets AS (
+  SELECT organization_id, count(*) AS tickets
+  FROM support_tickets WHERE created_at >= now() - interval '30 days'
+  GROUP BY organization_id
+)
+SELECT o.slug AS organization,
+  round((100 * (
+      0.30 * least(coalesce(us.active_days, 0) / 20.0, 1)
+    + 0.25 * least(coalesce(a.features, 0)::numeric / $1::int, 1)
+    + 0.15 * greatest(1 - coalesce(t.tickets, 0) / 10.0, 0)
+    + 0.15 * CASE o.payment_status WHEN 'current' THEN 1 WHEN 'past_due' THEN 0.5 ELSE 0 END
+    + 0.15 * least(coalesce(us.sessions, 0)::numeric / o.users / 12.0, 1)))::numeric, 2) AS score
+FROM orgs o
+LEFT JOIN usage us ON us.organization_id = o.id
+LEFT JOIN adoption a ON a.organization_id = o.id
+LEFT JOIN tickets t ON t.organization_id = o.id`,
+    labels: ['organization'],
+    values: ['score'],
+  },
+} satisfies Record<string, QuerySpec>;
+
+const optionsSchema = z
+  .object({
+    /** Per-organization series are limited to this many lowest-scoring organizations. */
+    maxOrganizations: z.number().int().min(0).max(1000).default(50),
+    queries: queryOverridesSchema(customerHealthQueries),
+  })
+  .strict();
+
+export const postgresCustomerHealth: Collector<z.infer<typeof optionsSchema>> = {
+  name: 'postgres_customer_health',
+  description:
+    'Customer health score per organization (capped to the lowest N) and its distribution.',
+  source: 'postgres',
+  defaultSchedule: '*/15 * * * *',
+  defaultTimeoutSeconds: 120,
+  optionsSchema,
+  metrics: [
+    {
+      name: 'chom_customer_health_score',
+      help: 'Health score (0-100) of the lowest-scoring organizations, at most maxOrganizations series.',
+      type: 'gauge',
+      labelNames: ['organization'],
+      unit: 'score',
+      seedName: 'chom_customer_health_score{organization}',
+      seedMapping:
+        'capped to the N lowest scores (bounded cardinality); the full population is in chom_customer_health_organizations',
+    },
+    {
+      name: 'chom_customer_health_organizations',
+      help: 'Organizations per health band: critical <40, at_risk 40-60, healthy 60-80, excellent >=80.',
+      type: 'gauge',
+      labelNames: ['band'],
+      unit: 'count',
+    },
+    {
+      name: 'chom_customer_health_score_mean',
+      help: 'Mean health score over all scored organizations.',
+      type: 'gauge',
+      labelNames: [],
+      unit: 'score',
+    },
+    {
+      name: 'chom_customer_health_organizations_unlisted',
+      help: 'Scored organizations left out of chom_customer_health_score by the cardinality cap.',
+      type: 'gauge',
+      labelNames: [],
+      unit: 'count',
+    },
+  ],
+  async collect({ sources, signal, options, reject, labelSets }) {
+    return sources.app.readOnly(signal, async (query) => {
+      const rows = await runNamedQuery(
+        query,
+        customerHealthQueries,
+        options.queries,
+        'scores',
+        [labelSets.features.length],
+        reject,
+      );
+      const scores = rows.map((row) => ({
+        organization: (row.labels.organization ?? 'unknown').slice(0, 128),
+        score: columnValue(row, 'score'),
+      }));
+      const listed = lowestScores(scores, options.maxOrganizations);
+      const bands = countByBand(scores);
+      const samples: Sample[] = listed.map(({ organization, score }) =>
+        sample('chom_customer_health_score', score, { organization }),
+      );
+      for (const band of healthBands) {
+        samples.push(sample('chom_customer_health_organizations', bands[band], { band }));
+      }
+      if (scores.length > 0) {
+        const mean = scores.reduce((sum, { score }) => sum + score, 0) / scores.length;
+        samples.push(sample('chom_customer_health_score_mean', mean));
+      }
+      samples.push(
+        sample('chom_customer_health_organizations_unlisted', scores.length - listed.length),
+      );
+      return samples;
+    });
+  },
+};

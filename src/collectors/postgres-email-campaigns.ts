@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { type Sample, sample } from '../metrics/spec.js';
+import { type QuerySpec, columnValue } from './query-contract.js';
+import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
+import type { Collector } from './types.js';
+
+/**
+ * The funnel of the `$1` most recently sent campaigns. Limiting to recent
+ * campaigns bounds the `campaign` label; older campaigns drop out as new ones go.
+ */
+export const emailCampaignQueries = {
+  campaigns: {
+    sql: `WITH recent AS (
+  SELECT id, slug FROM email_campaigns WHERE sent_at IS NOT NULL ORDER BY sent_at DESC, id DESC LIMIT $1::int
+)
+SELECT r.slug AS campaign,
+  count(d.user_id) AS sent, count(d.opened_at) AS opened,
+  count(d.clicked_at) AS clicked, count(d.converted_at) AS converted
+FROM recent r LEFT JOIN email_campaign_deliveries d ON d.campaign_id = r.id
+GROUP BY r.slug`,
+    labels: ['campaign'],
+    values: ['sent', 'opened', 'clicked', 'converted'],
+  },
+} satisfies Record<string, QuerySpec>;
+
+const optionsSchema = z
+  .object({
+    maxCampaigns: z.number().int().min(1).max(200).default(20),
+    queries: queryOverridesSchema(emailCampaignQueries),
+  })
+  .strict();
+
+const stages = ['sent', 'opened', 'clicked', 'converted'] as const;
+
+export const postgresEmailCampaigns: Collector<z.infer<typeof optionsSchema>> = {
+  name: 'postgres_email_campaigns',
+  description:
+    'Email campaign funnel (sent, opened, clicked, converted) for the most recent campaigns.',
+  source: 'postgres',
+  defaultSchedule: '*/15 * * * *',
+  defaultTimeoutSeconds: 60,
+  optionsSchema,
+  metrics: stages.map((stage) => ({
+    name: `chom_email_campaign_${stage}`,
+    help: `Recipients of the campaign who were ${stage === 'sent' ? 'sent the email' : stage} (campaign lifetime tally).`,
+    type: 'gauge' as const,
+    labelNames: ['campaign'],
+    unit: 'count' as const,
+    seedName: `chom_email_campaign_${stage}{campaign}`,
+  })),
+  async collect({ sources, signal, options, reject }) {
+    return sources.app.readOnly(signal, async (query) => {
+      const rows = await runNamedQuery(
+        query,
+        emailCampaignQueries,
+        options.queries,
+        'campaigns',
+        [options.maxCampaigns],
+        reject,
+      );
+      const samples: Sample[] = [];
+      // An override may return more rows than the cap; the cap holds regardless.
+      for (const row of rows.slice(0, options.maxCampaigns)) {
+        const campaign = (row.labels.campaign ?? 'unknown').slice(0, 128);
+        for (const stage of stages)
+          samples.push(
+            sample(`chom_email_campaign_${stage}`, columnValue(row, stage), { campaign }),
+          );
+      }
+      return samples;
+    });
+  },
+};

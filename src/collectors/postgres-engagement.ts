@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { type Sample, sample } from '../metrics/spec.js';
+import { type QuerySpec, columnValue } from './query-contract.js';
+import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
+import type { Collector } from './types.js';
+
+/**
+ * Engagement per organization, 0-100, averaged over organizations with users:
+ * 50% session frequency (sessions per user against a target), 25% session
+ * length (mean against a target) and 25% breadth (features used / features tracked).
+ * Params: $1 window days, $2 sessions-per-user target, $3 session-seconds target,
+ * $4 number of tracked features.
+ */
+export const engagementQueries = {
+  engagement: {
+    sql: `WITH org_users AS (
+  SELECT organization_id, count(*) AS users FROM users WHERE deleted_at IS NULL GROUP BY organization_id
+), org_sessions AS (
+  SELECT organization_id, count(*) AS sessions,
+         avg(extract(epoch FROM ended_at - started_at)) AS mean_seconds
+  FROM user_sessions
+  WHERE started_at >= now() - make_interval(days => $1::int) AND ended_at IS NOT NULL
+  GROUP BY organization_id
+), org_features AS (
+  SELECT organization_id, count(DISTINCT feature) AS features
+  FROM feature_usage WHERE usage_date > current_date - $1::int
+  GROUP BY organization_id
+)
+SELECT avg(100 * (
+    0.50 * least(coalesce(s.sessions, 0)::float8 / u.users / $2::float8, 1)
+  + 0.25 * least(coalesce(s.mean_seconds, 0)::float8 / $3::float8, 1)
+  + 0.25 * least(coalesce(f.features, 0)::float8 / $4::float8, 1)))::float8 AS score
+FROM org_users u
+LEFT JOIN org_sessions s USING (organization_id)
+LEFT JOIN org_features f USING (organization_id)
+HAVING count(*) > 0`,
+    labels: [],
+    values: ['score'],
+  },
+  sessions: {
+    sql: `SELECT avg(extract(epoch FROM ended_at - started_at))::float8 AS mean_duration_seconds,
+       avg(action_count)::float8 AS mean_actions
+FROM user_sessions
+WHERE started_at >= now() - make_interval(days => $1::int) AND ended_at IS NOT NULL
+HAVING count(*) > 0`,
+    labels: [],
+    values: ['mean_duration_seconds', 'mean_actions'],
+  },
+} satisfies Record<string, QuerySpec>;
+
+const optionsSchema = z
+  .object({
+    windowDays: z.number().int().min(1).max(365).default(30),
+    sessionsPerUserTarget: z.number().positive().default(12),
+    sessionSecondsTarget: z.number().positive().default(1800),
+    queries: queryOverridesSchema(engagementQueries),
+  })
+  .strict();
+
+export const postgresEngagement: Collector<z.infer<typeof optionsSchema>> = {
+  name: 'postgres_engagement',
+  description:
+    'Customer engagement score, mean session duration and actions per session (30 days).',
+  source: 'postgres',
+  defaultSchedule: '*/15 * * * *',
+  defaultTimeoutSeconds: 120,
+  optionsSchema,
+  metrics: [
+    {
+      name: 'chom_customer_engagement_score',
+      help: 'Mean engagement score (0-100) of organizations with users over the trailing window.',
+      type: 'gauge',
+      labelNames: [],
+      unit: 'score',
+      seedName: 'chom_customer_engagement_score',
+    },
+    {
+      name: 'chom_session_duration_seconds',
+      help: 'Mean duration of finished sessions started in the trailing window.',
+      type: 'gauge',
+      labelNames: [],
+      unit: 'seconds',
+      seedName: 'chom_session_duration_minutes',
+      seedMapping: 'base unit: seconds, not minutes',
+    },
+    {
+      name: 'chom_actions_per_session',
+      help: 'Mean actions per finished session started in the trailing window.',
+      type: 'gauge',
+      labelNames: [],
+      unit: 'count',
+      seedName: 'chom_actions_per_session',
+    },
+  ],
+  async collect({ sources, signal, options, reject, labelSets }) {
+    return sources.app.readOnly(signal, async (query) => {
+      const samples: Sample[] = [];
+      const params = [
+        options.windowDays,
+        options.sessionsPerUserTarget,
+        options.sessionSecondsTarget,
+        labelSets.features.length,
+      ];
+      const [engagement] = await runNamedQuery(
+        query,
+        engagementQueries,
+        options.queries,
+        'engagement',
+        params,
+        reject,
+      );
+      if (engagement)
+        samples.push(sample('chom_customer_engagement_score', columnValue(engagement, 'score')));
+      const [sessions] = await runNamedQuery(
+        query,
+        engagementQueries,
+        options.queries,
+        'sessions',
+        [options.windowDays],
+        reject,
+      );
+      if (sessions) {
+        samples.push(
+          sample('chom_session_duration_seconds', columnValue(sessions, 'mean_duration_seconds')),
+          sample('chom_actions_per_session', columnValue(sessions, 'mean_actions')),
+        );
+      }
+      return samples;
+    });
+  },
+};

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { sample } from '../metrics/spec.js';
+import { boundLabel, OTHER } from './bounded-labels.js';
+import { type QuerySpec, columnValue } from './query-contract.js';
+import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
+import type { Collector } from './types.js';
+
+/** Users and organizations per feature over the trailing `$1` days, with the active-organization base. */
+export const featureAdoptionQueries = {
+  features: {
+    sql: `SELECT feature, count(DISTINCT user_id) AS users, count(DISTINCT organization_id) AS organizations
+FROM feature_usage
+WHERE usage_date > current_date - $1::int
+GROUP BY feature`,
+    labels: ['feature'],
+    values: ['users', 'organizations'],
+  },
+  active_organizations: {
+    sql: `SELECT count(DISTINCT organization_id) AS organizations
+FROM user_sessions WHERE started_at >= now() - make_interval(days => $1::int)`,
+    labels: [],
+    values: ['organizations'],
+  },
+} satisfies Record<string, QuerySpec>;
+
+const optionsSchema = z
+  .object({
+    windowDays: z.number().int().min(1).max(365).default(30),
+    queries: queryOverridesSchema(featureAdoptionQueries),
+  })
+  .strict();
+
+export const postgresFeatureAdoption: Collector<z.infer<typeof optionsSchema>> = {
+  name: 'postgres_feature_adoption',
+  description: 'Users per feature and the share of active organizations using it (30 days).',
+  source: 'postgres',
+  defaultSchedule: '*/15 * * * *',
+  defaultTimeoutSeconds: 60,
+  optionsSchema,
+  metrics: [
+    {
+      name: 'chom_feature_users',
+      help: 'Distinct users who used the feature in the trailing window.',
+      type: 'gauge',
+      labelNames: ['feature'],
+      unit: 'count',
+      seedName: 'chom_feature_users{feature}',
+    },
+    {
+      name: 'chom_feature_adoption_ratio',
+      help: 'Organizations that used the feature in the trailing window / organizations with a session in it (0-1).',
+      type: 'gauge',
+      labelNames: ['feature'],
+      unit: 'ratio',
+    },
+  ],
+  async collect({ sources, signal, options, reject, labelSets }) {
+    return sources.app.readOnly(signal, async (query) => {
+      const params = [options.windowDays];
+      const rows = await runNamedQuery(
+        query,
+        featureAdoptionQueries,
+        options.queries,
+        'features',
+        params,
+        reject,
+      );
+      const [base] = await runNamedQuery(
+        query,
+        featureAdoptionQueries,
+        options.queries,
+        'active_organizations',
+        params,
+        reject,
+      );
+      const activeOrganizations = base ? columnValue(base, 'organizations') : 0;
+      // Every tracked feature is reported, zero when unused: a missing series would hide a dead feature.
+      const users = new Map(labelSets.features.map((feature) => [feature, 0]));
+      const organizations = new Map(labelSets.features.map((feature) => [feature, 0]));
+      for (const row of rows) {
+        const feature = boundLabel(row.labels.feature, labelSets.features);
+        // "other" lumps unknown features together; distinct counts cannot be summed, so it is left out.
+        if (feature === OTHER) continue;
+        users.set(feature, (users.get(feature) ?? 0) + columnValue(row, 'users'));
+        organizations.set(
+          feature,
+          (organizations.get(feature) ?? 0) + columnValue(row, 'organizations'),
+        );
+      }
+      return labelSets.features.flatMap((feature) => {
+        const samples = [sample('chom_feature_users', users.get(feature) ?? 0, { feature })];
+        if (activeOrganizations > 0) {
+          const ratio = Math.min(1, (organizations.get(feature) ?? 0) / activeOrganizations);
+          samples.push(sample('chom_feature_adoption_ratio', ratio, { feature }));
+        }
+        return samples;
+      });
+    });
+  },
+};

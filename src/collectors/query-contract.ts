@@ -1,0 +1,109 @@
+import type { QueryFn } from '../sources/sources.js';
+
+/**
+ * A query and its column contract: which columns become labels and which hold
+ * values. Default queries and user overrides are held to the same contract.
+ */
+export interface QuerySpec {
+  readonly sql: string;
+  readonly labels: readonly string[];
+  readonly values: readonly string[];
+}
+
+export interface ContractRow {
+  readonly labels: Record<string, string | null>;
+  readonly values: Record<string, number>;
+}
+
+/** A query whose result does not have the columns its contract names. */
+export class QueryContractError extends Error {
+  constructor(
+    queryName: string,
+    missing: readonly string[],
+    spec: QuerySpec,
+    got: readonly string[],
+  ) {
+    super(
+      `query "${queryName}" is missing column(s) ${missing.map((c) => `"${c}"`).join(', ')}: ` +
+        `expected label columns [${spec.labels.join(', ')}] and value columns ` +
+        `[${spec.values.join(', ')}], got [${got.join(', ')}]`,
+    );
+    this.name = 'QueryContractError';
+  }
+}
+
+export type RejectFn = (reason: string, detail: Record<string, unknown>) => void;
+
+/**
+ * Parses a value cell. pg returns bigint and numeric as strings, so numeric
+ * strings are accepted; anything else is not a number.
+ */
+export function parseNumericCell(cell: unknown): number | null | undefined {
+  if (cell === null || cell === undefined) return null;
+  if (typeof cell === 'number') return Number.isFinite(cell) ? cell : undefined;
+  if (typeof cell === 'bigint') return Number(cell);
+  if (typeof cell === 'string' && cell.trim() !== '') {
+    const parsed = Number(cell);
+    return Number.isFinite(parsed) ? parsed : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Validates raw rows against a contract. A row with a NULL or non-numeric value
+ * is rejected through `reject` (counted and logged by the runner) and left out;
+ * the rest of the rows still count.
+ */
+export function applyContract(
+  queryName: string,
+  spec: QuerySpec,
+  columns: readonly string[],
+  rows: readonly Record<string, unknown>[],
+  reject: RejectFn,
+): ContractRow[] {
+  const missing = [...spec.labels, ...spec.values].filter((column) => !columns.includes(column));
+  if (missing.length > 0) throw new QueryContractError(queryName, missing, spec, columns);
+
+  const accepted: ContractRow[] = [];
+  for (const row of rows) {
+    const labels: Record<string, string | null> = {};
+    for (const column of spec.labels) {
+      const cell = row[column];
+      labels[column] = cell === null || cell === undefined ? null : String(cell);
+    }
+    const values: Record<string, number> = {};
+    let ok = true;
+    for (const column of spec.values) {
+      const parsed = parseNumericCell(row[column]);
+      if (parsed === null || parsed === undefined) {
+        const reason = parsed === null ? 'null_value' : 'not_a_number';
+        reject(reason, { query: queryName, column, value: String(row[column]), labels });
+        ok = false;
+        break;
+      }
+      values[column] = parsed;
+    }
+    if (ok) accepted.push({ labels, values });
+  }
+  return accepted;
+}
+
+/** Runs a query and applies its contract in one step. */
+export async function queryWithContract(
+  query: QueryFn,
+  queryName: string,
+  spec: QuerySpec,
+  params: readonly unknown[],
+  reject: RejectFn,
+): Promise<ContractRow[]> {
+  const result = await query(spec.sql, params);
+  return applyContract(queryName, spec, result.columns, result.rows, reject);
+}
+
+/** A value column of a validated row; the contract guarantees it is present. */
+export function columnValue(row: ContractRow, column: string): number {
+  const value = row.values[column];
+  if (value === undefined)
+    throw new Error(`column "${column}" is not a value column of this query`);
+  return value;
+}

@@ -1,0 +1,178 @@
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { LabelSets } from '../config/schema.js';
+import type { SelfMetrics } from '../metrics/self-metrics.js';
+import { SeriesPublisher } from '../metrics/publisher.js';
+import type { Sources } from '../sources/sources.js';
+import type { AnyCollector, CollectorRuntimeSettings } from './types.js';
+
+export interface RunnerDeps {
+  readonly registry: Registry;
+  readonly selfMetrics: SelfMetrics;
+  readonly sources: Sources;
+  readonly labelSets: LabelSets;
+  readonly log: Logger;
+  /** Aborted on shutdown: cuts every run short. */
+  readonly shutdown: AbortSignal;
+  readonly now?: () => number;
+}
+
+export interface CollectorStatus {
+  readonly name: string;
+  readonly description: string;
+  readonly schedule: string;
+  readonly running: boolean;
+  readonly lastSuccess: boolean | undefined;
+  readonly lastSuccessAt: Date | undefined;
+  readonly lastError: string | undefined;
+  readonly series: number;
+}
+
+/** Thrown when a run exceeds its timeout, whether or not the collector honours the signal. */
+export class CollectorTimeoutError extends Error {
+  constructor(seconds: number) {
+    super(`collector run exceeded its timeout of ${seconds}s`);
+    this.name = 'CollectorTimeoutError';
+  }
+}
+
+/**
+ * Runs one collector in isolation: one run at a time, a timeout per run, errors
+ * logged and counted but never thrown, the last good series kept on failure and
+ * replaced as a whole on success.
+ */
+export class CollectorRunner {
+  private inFlight: Promise<boolean> | undefined;
+  private readonly publisher: SeriesPublisher;
+  private readonly log: Logger;
+  private readonly state: unknown;
+  private status: Omit<CollectorStatus, 'running' | 'name' | 'description' | 'schedule'> = {
+    lastSuccess: undefined,
+    lastSuccessAt: undefined,
+    lastError: undefined,
+    series: 0,
+  };
+
+  constructor(
+    readonly collector: AnyCollector,
+    readonly settings: CollectorRuntimeSettings,
+    private readonly options: unknown,
+    private readonly deps: RunnerDeps,
+  ) {
+    this.publisher = new SeriesPublisher(collector.metrics);
+    this.log = deps.log.child({ collector: collector.name });
+    this.state = collector.createState?.();
+    const { selfMetrics } = deps;
+    // Zero-initialise so that rate() and absent() behave before the first error.
+    selfMetrics.runs.inc({ collector: collector.name }, 0);
+    selfMetrics.errors.inc({ collector: collector.name }, 0);
+    selfMetrics.series.set({ collector: collector.name }, 0);
+  }
+
+  /** Runs now unless a run is already under way, in which case that run is awaited. */
+  run(): Promise<boolean> {
+    if (this.inFlight) {
+      this.log.warn('previous run still in progress; skipping this one');
+      return this.inFlight;
+    }
+    this.inFlight = this.runOnce().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  /** This collector's series, rendered when they were last published. */
+  get exposition(): string {
+    return this.publisher.exposition;
+  }
+
+  get currentStatus(): CollectorStatus {
+    return {
+      name: this.collector.name,
+      description: this.collector.description,
+      schedule: this.settings.schedule,
+      running: this.inFlight !== undefined,
+      ...this.status,
+    };
+  }
+
+  private async runOnce(): Promise<boolean> {
+    const { selfMetrics, shutdown } = this.deps;
+    const now = this.deps.now ?? Date.now;
+    const labels = { collector: this.collector.name };
+    const started = now();
+    const timeoutMs = this.settings.timeoutSeconds * 1000;
+    const signal = AbortSignal.any([shutdown, AbortSignal.timeout(timeoutMs)]);
+    let rejectedThisRun = 0;
+    const reject = (reason: string, detail: Record<string, unknown>) => {
+      rejectedThisRun += 1;
+      selfMetrics.rowsRejected.inc({ ...labels, reason });
+      this.log.warn({ reason, ...detail }, 'rejected a row');
+    };
+    selfMetrics.runs.inc(labels);
+    try {
+      const samples = await withTimeout(
+        this.collector.collect({
+          options: this.options,
+          state: this.state,
+          log: this.log,
+          signal,
+          sources: this.deps.sources,
+          labelSets: this.deps.labelSets,
+          reject,
+        }),
+        signal,
+        this.settings.timeoutSeconds,
+      );
+      const result = this.publisher.publish(samples);
+      for (const { reason, sample } of result.rejected) {
+        reject(reason, { metric: sample.metric, labels: sample.labels, value: sample.value });
+      }
+      const seconds = (now() - started) / 1000;
+      selfMetrics.success.set(labels, 1);
+      selfMetrics.lastSuccess.set(labels, now() / 1000);
+      selfMetrics.duration.set(labels, seconds);
+      selfMetrics.series.set(labels, result.series);
+      this.status = {
+        lastSuccess: true,
+        lastSuccessAt: new Date(now()),
+        lastError: undefined,
+        series: result.series,
+      };
+      this.log.debug(
+        { durationSeconds: seconds, series: result.series, rejectedThisRun },
+        'run ok',
+      );
+      return true;
+    } catch (error) {
+      const seconds = (now() - started) / 1000;
+      selfMetrics.success.set(labels, 0);
+      selfMetrics.errors.inc(labels);
+      selfMetrics.duration.set(labels, seconds);
+      const message = error instanceof Error ? error.message : String(error);
+      this.status = { ...this.status, lastSuccess: false, lastError: message };
+      this.log.error(
+        { err: error, durationSeconds: seconds },
+        'collector run failed; keeping last good values',
+      );
+      return false;
+    }
+  }
+}
+
+/** Resolves with the work, or rejects when the signal fires, whichever comes first. */
+function withTimeout<T>(work: Promise<T>, signal: AbortSignal, seconds: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      const reason = signal.reason;
+      reject(
+        reason instanceof DOMException && reason.name === 'TimeoutError'
+          ? new CollectorTimeoutError(seconds)
+          : reason,
+      );
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

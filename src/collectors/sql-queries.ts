@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import type { QueryFn } from '../sources/sources.js';
+import {
+  type ContractRow,
+  type QuerySpec,
+  queryWithContract,
+  type RejectFn,
+} from './query-contract.js';
+
+/**
+ * The `queries` option of a SQL collector: each default query may be replaced
+ * by the user's SQL, which must return the same columns (its contract).
+ */
+export function queryOverridesSchema<K extends string>(defaults: Record<K, QuerySpec>) {
+  const shape = Object.fromEntries(
+    Object.keys(defaults).map((name) => [name, z.string().min(1).optional()]),
+  ) as Record<K, z.ZodOptional<z.ZodString>>;
+  return z
+    .object(shape)
+    .strict()
+    .prefault({} as never);
+}
+
+/** The query to run: the override's SQL under the default's contract. */
+export function resolveQuery<K extends string>(
+  defaults: Record<K, QuerySpec>,
+  overrides: Partial<Record<K, string | undefined>> | undefined,
+  name: K,
+): QuerySpec {
+  const spec = defaults[name];
+  const sql = overrides?.[name];
+  return sql ? { ...spec, sql } : spec;
+}
+
+/** Runs the (possibly overridden) query `name` and validates its rows. */
+export async function runNamedQuery<K extends string>(
+  query: QueryFn,
+  defaults: Record<K, QuerySpec>,
+  overrides: Partial<Record<K, string | undefined>> | undefined,
+  name: K,
+  params: readonly unknown[],
+  reject: RejectFn,
+): Promise<ContractRow[]> {
+  return queryWithContract(query, name, resolveQuery(defaults, overrides, name), params, reject);
+}

@@ -1,0 +1,48 @@
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { MetricSpec, Sample } from '../metrics/spec.js';
+import type { LabelSets } from '../config/schema.js';
+import type { Sources } from '../sources/sources.js';
+
+/** The settings every collector shares, whatever its own options are. */
+export interface CollectorRuntimeSettings {
+  readonly enabled: boolean;
+  readonly schedule: string;
+  readonly timeoutSeconds: number;
+}
+
+export interface CollectorContext<Options, State = undefined> {
+  readonly options: Options;
+  /** Per-runner memory for incremental collectors (see `createState`). */
+  readonly state: State;
+  readonly log: Logger;
+  /** Aborted when the run exceeds its timeout or the service shuts down. */
+  readonly signal: AbortSignal;
+  readonly sources: Sources;
+  /** The bounded label vocabularies from config. */
+  readonly labelSets: LabelSets;
+  /** Bad rows are reported here: counted per collector and logged, never silently dropped. */
+  readonly reject: (reason: string, detail: Record<string, unknown>) => void;
+}
+
+/**
+ * One collector: a name, a schedule, the metrics it owns and a `collect` that
+ * returns samples. It never touches the registry; publishing is the runner's job.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: a list of collectors holds many option and state types.
+export interface Collector<Options = any, State = any> {
+  /** snake_case id: the config key, the `collector` label and the log binding. */
+  readonly name: string;
+  readonly description: string;
+  readonly source: 'postgres' | 'analytics' | 'stripe' | 'config';
+  readonly defaultSchedule: string;
+  readonly defaultTimeoutSeconds: number;
+  /** Collector-specific options (windows, caps, query overrides), with defaults. */
+  readonly optionsSchema: z.ZodObject<z.ZodRawShape, z.core.$strict>;
+  readonly metrics: readonly MetricSpec[];
+  /** Fresh state for a runner; kept across runs, lost on restart (so it must be rebuildable). */
+  createState?(): State;
+  collect(ctx: CollectorContext<Options, State>): Promise<readonly Sample[]>;
+}
+
+export type AnyCollector = Collector;

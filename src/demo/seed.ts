@@ -1,0 +1,26 @@
+import { readFile } from 'node:fs/promises';
+import pg from 'pg';
+
+/**
+ * Fills an empty reference-schema database with the deterministic demo data set
+ * (src/demo/seed.sql). Does nothing when organizations already exist, so a
+ * persistent demo data folder is seeded once.
+ */
+export async function seedDemoData(connectionString: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM organizations');
+    if (Number(rows[0]?.n ?? 0) > 0) return false;
+    const sql = await readFile(new URL('./seed.sql', import.meta.url), 'utf8');
+    await client.query('BEGIN');
+    await client.query(sql);
+    await client.query('COMMIT');
+    return true;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,103 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { MetricSpec } from './spec.js';
+
+/** The exporter's own health signals, one set per collector. */
+export const selfMetricSpecs: readonly MetricSpec[] = [
+  {
+    name: 'chom_collector_success',
+    help: 'Whether the last run of the collector succeeded (1) or failed (0).',
+    type: 'gauge',
+    labelNames: ['collector'],
+    unit: 'info',
+  },
+  {
+    name: 'chom_collector_last_success_timestamp_seconds',
+    help: 'Unix time of the last successful run; the age of the values served from cache.',
+    type: 'gauge',
+    labelNames: ['collector'],
+    unit: 'timestamp_seconds',
+  },
+  {
+    name: 'chom_collector_duration_seconds',
+    help: 'Duration of the last run of the collector, successful or not.',
+    type: 'gauge',
+    labelNames: ['collector'],
+    unit: 'seconds',
+  },
+  {
+    name: 'chom_collector_runs_total',
+    help: 'Runs of the collector, successful or not.',
+    type: 'counter',
+    labelNames: ['collector'],
+    unit: 'count',
+  },
+  {
+    name: 'chom_collector_errors_total',
+    help: 'Failed runs of the collector (errors and timeouts).',
+    type: 'counter',
+    labelNames: ['collector'],
+    unit: 'count',
+  },
+  {
+    name: 'chom_collector_rows_rejected_total',
+    help: 'Rows or samples a collector refused (NULL, non-numeric, duplicate, out of range), by reason.',
+    type: 'counter',
+    labelNames: ['collector', 'reason'],
+    unit: 'count',
+  },
+  {
+    name: 'chom_collector_series',
+    help: 'Series the collector currently serves (its last good run).',
+    type: 'gauge',
+    labelNames: ['collector'],
+    unit: 'count',
+  },
+  {
+    name: 'chom_build_info',
+    help: 'Build information; the value is always 1.',
+    type: 'gauge',
+    labelNames: ['version', 'nodejs'],
+    unit: 'info',
+  },
+];
+
+export interface SelfMetrics {
+  readonly success: Gauge<'collector'>;
+  readonly lastSuccess: Gauge<'collector'>;
+  readonly duration: Gauge<'collector'>;
+  readonly runs: Counter<'collector'>;
+  readonly errors: Counter<'collector'>;
+  readonly rowsRejected: Counter<'collector' | 'reason'>;
+  readonly series: Gauge<'collector'>;
+}
+
+function spec(name: string): MetricSpec {
+  const found = selfMetricSpecs.find((candidate) => candidate.name === name);
+  if (!found) throw new Error(`unknown self-metric ${name}`);
+  return found;
+}
+
+function gauge<L extends string>(registry: Registry, name: string): Gauge<L> {
+  const { help, labelNames } = spec(name);
+  return new Gauge<L>({ name, help, labelNames: labelNames as L[], registers: [registry] });
+}
+
+function counter<L extends string>(registry: Registry, name: string): Counter<L> {
+  const { help, labelNames } = spec(name);
+  return new Counter<L>({ name, help, labelNames: labelNames as L[], registers: [registry] });
+}
+
+/** Registers the self-metrics on `registry` and sets the build info. */
+export function createSelfMetrics(registry: Registry, version: string): SelfMetrics {
+  const buildInfo = gauge<'version' | 'nodejs'>(registry, 'chom_build_info');
+  buildInfo.set({ version, nodejs: process.versions.node }, 1);
+  return {
+    success: gauge(registry, 'chom_collector_success'),
+    lastSuccess: gauge(registry, 'chom_collector_last_success_timestamp_seconds'),
+    duration: gauge(registry, 'chom_collector_duration_seconds'),
+    runs: counter(registry, 'chom_collector_runs_total'),
+    errors: counter(registry, 'chom_collector_errors_total'),
+    rowsRejected: counter(registry, 'chom_collector_rows_rejected_total'),
+    series: gauge(registry, 'chom_collector_series'),
+  };
+}

@@ -1,0 +1,26 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
+import type { CollectorRunner } from './collectors/runner.js';
+
+/** One cron task per runner; a run that is still going when the next is due is skipped. */
+export function scheduleRunners(
+  runners: readonly CollectorRunner[],
+  log: Logger,
+): () => Promise<void> {
+  const tasks: ScheduledTask[] = runners.map((runner) =>
+    cron.schedule(
+      runner.settings.schedule,
+      async () => {
+        await runner.run();
+      },
+      { name: runner.collector.name, noOverlap: true },
+    ),
+  );
+  log.info(
+    { collectors: runners.map((r) => `${r.collector.name}@${r.settings.schedule}`) },
+    'schedules started',
+  );
+  return async () => {
+    await Promise.all(tasks.map((task) => task.destroy()));
+  };
+}

@@ -1,0 +1,22 @@
+/** A function that runs one SQL statement with bound parameters. */
+export type QueryFn = (
+  sql: string,
+  params?: readonly unknown[],
+) => Promise<{ rows: Record<string, unknown>[]; columns: string[] }>;
+
+/** A database the collectors may read, and only read. */
+export interface SqlSource {
+  /**
+   * Runs `work` in one read-only, repeatable-read transaction, so that every
+   * query of a collector run sees the same snapshot; the statement timeout bounds
+   * each query on the server even if the client goes away.
+   */
+  readOnly<T>(signal: AbortSignal, work: (query: QueryFn) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** The clients shared by collectors. `events` may be the same database as `app`. */
+export interface Sources {
+  readonly app: SqlSource;
+  readonly events: SqlSource;
+}
