@@ -33,12 +33,12 @@ export const customerHealthQueries = {
   GROUP BY organization_id
 )
 SELECT o.slug AS organization,
-  round((100 * (
+  (100 * (
       0.30 * least(coalesce(us.active_days, 0) / 20.0, 1)
     + 0.25 * least(coalesce(a.features, 0)::numeric / $1::int, 1)
     + 0.15 * greatest(1 - coalesce(t.tickets, 0) / 10.0, 0)
     + 0.15 * CASE o.payment_status WHEN 'current' THEN 1 WHEN 'past_due' THEN 0.5 ELSE 0 END
-    + 0.15 * least(coalesce(us.sessions, 0)::numeric / o.users / 12.0, 1)))::numeric, 2) AS score
+    + 0.15 * least(coalesce(us.sessions, 0)::numeric / o.users / 12.0, 1)))::float8 AS score
 FROM orgs o
 LEFT JOIN usage us ON us.organization_id = o.id
 LEFT JOIN adoption a ON a.organization_id = o.id

@@ -88,6 +88,17 @@ export function applyContract(
   return accepted;
 }
 
+/**
+ * The highest `$n` placeholder in the SQL. Overrides may use fewer of the
+ * parameters a default query takes (or none); PostgreSQL refuses a statement
+ * given more parameters than it references, so only those are bound.
+ */
+export function highestPlaceholder(sql: string): number {
+  let highest = 0;
+  for (const match of sql.matchAll(/\$(\d+)/g)) highest = Math.max(highest, Number(match[1]));
+  return highest;
+}
+
 /** Runs a query and applies its contract in one step. */
 export async function queryWithContract(
   query: QueryFn,
@@ -96,7 +107,7 @@ export async function queryWithContract(
   params: readonly unknown[],
   reject: RejectFn,
 ): Promise<ContractRow[]> {
-  const result = await query(spec.sql, params);
+  const result = await query(spec.sql, params.slice(0, highestPlaceholder(spec.sql)));
   return applyContract(queryName, spec, result.columns, result.rows, reject);
 }
 

@@ -1,0 +1,24 @@
+import pino from 'pino';
+import { parseConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+import { Exporter } from '../../src/exporter.js';
+import { closeSources, createSources } from '../../src/sources/create-sources.js';
+
+/** An exporter on `url` with config overrides and a silent logger; close it in afterEach/afterAll. */
+export function buildTestExporter(url: string, raw: Record<string, unknown> = {}) {
+  const config: Config = parseConfig({
+    ...raw,
+    database: { url, ...((raw.database as object) ?? {}) },
+  });
+  const log = pino({ level: 'silent' });
+  const sources = createSources(config, url);
+  const exporter = new Exporter(config, sources, log);
+  return {
+    config,
+    exporter,
+    async close() {
+      await exporter.stop();
+      await closeSources(sources);
+    },
+  };
+}
