@@ -98,9 +98,16 @@ const overrideSchema = z
 
 const optionsSchema = z
   .object({
-    table: identifier.default('analytics_events'),
+    table: identifier
+      .default('analytics_events')
+      .describe('The events table (optionally schema-qualified).'),
     /** A full recount also picks up events whose transaction committed after the watermark moved past their id. */
-    recountIntervalSeconds: z.number().int().min(60).default(3600),
+    recountIntervalSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .default(3600)
+      .describe('How often the whole table is recounted, to pick up events that committed late.'),
     counters: z
       .object(
         Object.fromEntries(
@@ -108,7 +115,8 @@ const optionsSchema = z
         ) as Record<CounterKey, z.ZodOptional<typeof overrideSchema>>,
       )
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe('Overrides of the event and property each counter reads, by counter key.'),
   })
   .strict();
 type Options = z.infer<typeof optionsSchema>;

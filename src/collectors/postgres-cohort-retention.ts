@@ -44,7 +44,13 @@ LEFT JOIN retained r ON r.cohort = s.cohort AND r.month_offset = o.month_offset`
 
 const optionsSchema = z
   .object({
-    months: z.number().int().min(1).max(36).default(12),
+    months: z
+      .number()
+      .int()
+      .min(1)
+      .max(36)
+      .default(12)
+      .describe('Signup cohorts and month offsets reported, in months.'),
     queries: queryOverridesSchema(cohortRetentionQueries),
   })
   .strict();

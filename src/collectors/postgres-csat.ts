@@ -18,7 +18,7 @@ HAVING count(*) > 0`,
 
 const optionsSchema = z
   .object({
-    windowDays: z.number().int().min(1).max(730).default(90),
+    windowDays: z.number().int().min(1).max(730).default(90).describe('Trailing window in days.'),
     queries: queryOverridesSchema(csatQueries),
   })
   .strict();

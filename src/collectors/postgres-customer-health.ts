@@ -51,7 +51,13 @@ LEFT JOIN tickets t ON t.organization_id = o.id`,
 const optionsSchema = z
   .object({
     /** Per-organization series are limited to this many lowest-scoring organizations. */
-    maxOrganizations: z.number().int().min(0).max(1000).default(50),
+    maxOrganizations: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .default(50)
+      .describe('Per-organization series are kept for this many lowest-scoring organizations.'),
     queries: queryOverridesSchema(customerHealthQueries),
   })
   .strict();

@@ -25,7 +25,13 @@ GROUP BY r.slug`,
 
 const optionsSchema = z
   .object({
-    maxCampaigns: z.number().int().min(1).max(200).default(20),
+    maxCampaigns: z
+      .number()
+      .int()
+      .min(1)
+      .max(200)
+      .default(20)
+      .describe('Most recently sent campaigns exported (bounds the `campaign` label).'),
     queries: queryOverridesSchema(emailCampaignQueries),
   })
   .strict();

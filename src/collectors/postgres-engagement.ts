@@ -50,9 +50,17 @@ HAVING count(*) > 0`,
 
 const optionsSchema = z
   .object({
-    windowDays: z.number().int().min(1).max(365).default(30),
-    sessionsPerUserTarget: z.number().positive().default(12),
-    sessionSecondsTarget: z.number().positive().default(1800),
+    windowDays: z.number().int().min(1).max(365).default(30).describe('Trailing window in days.'),
+    sessionsPerUserTarget: z
+      .number()
+      .positive()
+      .default(12)
+      .describe('Sessions per user in the window that count as fully engaged.'),
+    sessionSecondsTarget: z
+      .number()
+      .positive()
+      .default(1800)
+      .describe('Mean session length that counts as fully engaged.'),
     queries: queryOverridesSchema(engagementQueries),
   })
   .strict();

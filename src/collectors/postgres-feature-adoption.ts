@@ -25,7 +25,7 @@ FROM user_sessions WHERE started_at >= now() - make_interval(days => $1::int)`,
 
 const optionsSchema = z
   .object({
-    windowDays: z.number().int().min(1).max(365).default(30),
+    windowDays: z.number().int().min(1).max(365).default(30).describe('Trailing window in days.'),
     queries: queryOverridesSchema(featureAdoptionQueries),
   })
   .strict();

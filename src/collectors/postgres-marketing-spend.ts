@@ -24,7 +24,12 @@ GROUP BY channel, currency`,
 const optionsSchema = z
   .object({
     /** Each window becomes a `window="<n>d"` label value. */
-    windowsDays: z.array(z.number().int().min(1).max(366)).min(1).max(6).default([7, 30]),
+    windowsDays: z
+      .array(z.number().int().min(1).max(366))
+      .min(1)
+      .max(6)
+      .default([7, 30])
+      .describe('Trailing windows in business days; each is a `window="<n>d"` label value.'),
     queries: queryOverridesSchema(marketingSpendQueries),
   })
   .strict();

@@ -21,7 +21,7 @@ WHERE responded_at >= now() - make_interval(days => $1::int)`,
 
 const optionsSchema = z
   .object({
-    windowDays: z.number().int().min(1).max(730).default(90),
+    windowDays: z.number().int().min(1).max(730).default(90).describe('Trailing window in days.'),
     queries: queryOverridesSchema(npsQueries),
   })
   .strict();

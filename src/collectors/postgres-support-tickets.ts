@@ -36,7 +36,7 @@ GROUP BY priority`,
 
 const optionsSchema = z
   .object({
-    windowDays: z.number().int().min(1).max(365).default(30),
+    windowDays: z.number().int().min(1).max(365).default(30).describe('Trailing window in days.'),
     queries: queryOverridesSchema(supportTicketQueries),
   })
   .strict();

@@ -21,7 +21,7 @@ WHERE created_at >= now() - make_interval(days => $1::int) AND deleted_at IS NUL
 
 const optionsSchema = z
   .object({
-    windowDays: z.number().int().min(1).max(730).default(90),
+    windowDays: z.number().int().min(1).max(730).default(90).describe('Trailing window in days.'),
     queries: queryOverridesSchema(timeToValueQueries),
   })
   .strict();

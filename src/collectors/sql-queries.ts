@@ -13,7 +13,16 @@ import {
  */
 export function queryOverridesSchema<K extends string>(defaults: Record<K, QuerySpec>) {
   const shape = Object.fromEntries(
-    Object.keys(defaults).map((name) => [name, z.string().min(1).optional()]),
+    Object.entries<QuerySpec>(defaults).map(([name, spec]) => [
+      name,
+      z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          `Replaces query "${name}": label columns [${spec.labels.join(', ')}], value columns [${spec.values.join(', ')}].`,
+        ),
+    ]),
   ) as Record<K, z.ZodOptional<z.ZodString>>;
   return z
     .object(shape)

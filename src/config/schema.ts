@@ -13,53 +13,84 @@ const cronExpression = z.string().refine((value) => cron.validate(value), {
 });
 
 /** Settings every collector has, before its own options. */
-const collectorRuntimeShape = {
-  enabled: z.boolean().default(true),
-  schedule: cronExpression.optional(),
-  timeoutSeconds: z.number().positive().max(3600).optional(),
+export const collectorRuntimeShape = {
+  enabled: z
+    .boolean()
+    .default(true)
+    .describe('Run this collector. A disabled collector exports nothing.'),
+  schedule: cronExpression
+    .optional()
+    .describe(
+      'Cron expression (5 fields, or 6 with seconds); the default is listed per collector.',
+    ),
+  timeoutSeconds: z
+    .number()
+    .positive()
+    .max(3600)
+    .optional()
+    .describe(
+      'A run that takes longer is cut off and counted as an error; the last good values stay.',
+    ),
 };
 
 const labelList = z.array(z.string().min(1).max(64)).min(1).max(100);
 
+const defaultChannels = ['organic', 'paid', 'referral', 'direct', 'social', 'email', 'content'];
+const defaultFeatures = [
+  'dashboards',
+  'reports',
+  'integrations',
+  'api',
+  'alerts',
+  'exports',
+  'team_invites',
+  'automation',
+];
+const defaultPages = ['home', 'pricing', 'features', 'signup', 'enterprise', 'webinar'];
+
 /** The bounded vocabularies label values are mapped onto; anything else becomes `other`. */
 const labelsSchema = z
   .object({
-    channels: labelList.default([
-      'organic',
-      'paid',
-      'referral',
-      'direct',
-      'social',
-      'email',
-      'content',
-    ]),
-    features: labelList.default([
-      'dashboards',
-      'reports',
-      'integrations',
-      'api',
-      'alerts',
-      'exports',
-      'team_invites',
-      'automation',
-    ]),
-    landingPages: labelList.default([
-      'home',
-      'pricing',
-      'features',
-      'signup',
-      'enterprise',
-      'webinar',
-    ]),
+    channels: labelList
+      .default(defaultChannels)
+      .describe('Values of the `channel` label; any other source value is exported as `other`.'),
+    features: labelList
+      .default(defaultFeatures)
+      .describe(
+        'Values of the `feature` label (anything else is `other`); their count is the breadth denominator.',
+      ),
+    landingPages: labelList
+      .default(defaultPages)
+      .describe('Values of the `page` label (landing page slugs); anything else is `other`.'),
   })
   .strict();
 
 const databaseSchema = z
   .object({
-    url: postgresUrl.optional(),
-    poolSize: z.number().int().min(1).max(64).default(4),
-    statementTimeoutSeconds: z.number().positive().max(3600).default(30),
-    connectTimeoutSeconds: z.number().positive().max(300).default(5),
+    url: postgresUrl
+      .optional()
+      .describe(
+        'Connection URL. Prefer the environment (`*_URL` or `*_URL_FILE`) for anything with a password.',
+      ),
+    poolSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(4)
+      .describe('Connections at most; also how many collectors query at once.'),
+    statementTimeoutSeconds: z
+      .number()
+      .positive()
+      .max(3600)
+      .default(30)
+      .describe('Server-side statement_timeout for every query.'),
+    connectTimeoutSeconds: z
+      .number()
+      .positive()
+      .max(300)
+      .default(5)
+      .describe('How long to wait for a new connection.'),
   })
   .strict();
 
@@ -71,7 +102,8 @@ const collectorsSchema = z
         z
           .object({ ...collectorRuntimeShape, ...collector.optionsSchema.shape })
           .strict()
-          .prefault({}),
+          .prefault({})
+          .describe(collector.description),
       ]),
     ),
   )
@@ -81,32 +113,62 @@ export const configSchema = z
   .object({
     server: z
       .object({
-        host: z.string().min(1).default('0.0.0.0'),
-        port: z.number().int().min(0).max(65535).default(9820),
+        host: z.string().min(1).default('0.0.0.0').describe('Address to listen on (CHOM_HOST).'),
+        port: z
+          .number()
+          .int()
+          .min(0)
+          .max(65535)
+          .default(9820)
+          .describe('Port to listen on (CHOM_PORT).'),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe('The HTTP server.'),
     log: z
       .object({
         level: z
           .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-          .default('info'),
+          .default('info')
+          .describe('Log level (CHOM_LOG_LEVEL). Logs are JSON lines on stdout.'),
       })
       .strict()
-      .prefault({}),
-    database: databaseSchema.prefault({}),
-    /** The analytics-events database; when `url` is unset the app database is used. */
-    events: databaseSchema.prefault({}),
-    labels: labelsSchema.prefault({}),
-    collectors: collectorsSchema.prefault({}),
+      .prefault({})
+      .describe('Logging.'),
+    database: databaseSchema
+      .prefault({})
+      .describe(
+        'The app database (CHOM_DATABASE_URL). Without a URL the exporter runs in demo mode.',
+      ),
+    events: databaseSchema
+      .prefault({})
+      .describe(
+        'The analytics-events database (CHOM_EVENTS_DATABASE_URL); the app database when unset.',
+      ),
+    labels: labelsSchema.prefault({}).describe('Bounded label vocabularies.'),
+    collectors: collectorsSchema
+      .prefault({})
+      .describe('Per-collector settings, keyed by collector name.'),
     demo: z
       .object({
-        /** Where the embedded PostgreSQL keeps its files; a temporary folder when unset. */
-        dataDir: z.string().min(1).optional(),
-        port: z.number().int().min(1024).max(65535).default(54329),
+        dataDir: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'Folder for the embedded demo PostgreSQL; a temporary folder, removed on exit, when unset.',
+          ),
+        port: z
+          .number()
+          .int()
+          .min(1024)
+          .max(65535)
+          .optional()
+          .describe('Loopback port of the embedded demo PostgreSQL; a free port when unset.'),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe('Demo mode, used when no database URL is configured.'),
   })
   .strict();
 
