@@ -89,12 +89,21 @@ const identifier = z
     'expected a table name such as analytics_events or schema.table',
   );
 
-const overrideSchema = z
-  .object({
-    event: z.string().min(1).max(200).optional(),
-    property: z.string().min(1).max(200).optional(),
-  })
-  .strict();
+const eventName = z
+  .string()
+  .min(1)
+  .max(200)
+  .optional()
+  .describe('Event name counted (event_name column).');
+const propertyKey = z
+  .string()
+  .min(1)
+  .max(200)
+  .optional()
+  .describe('Key in the properties JSON whose value is the label.');
+/** Only labelled counters read a property, so only they accept one. */
+const overrideSchema = z.object({ event: eventName }).strict();
+const labelledOverrideSchema = z.object({ event: eventName, property: propertyKey }).strict();
 
 const optionsSchema = z
   .object({
@@ -111,8 +120,11 @@ const optionsSchema = z
     counters: z
       .object(
         Object.fromEntries(
-          counterSpecs.map(({ key }) => [key, overrideSchema.optional()]),
-        ) as Record<CounterKey, z.ZodOptional<typeof overrideSchema>>,
+          counterSpecs.map((spec) => [
+            spec.key,
+            ('label' in spec ? labelledOverrideSchema : overrideSchema).optional(),
+          ]),
+        ) as Record<CounterKey, z.ZodOptional<typeof labelledOverrideSchema>>,
       )
       .strict()
       .prefault({})

@@ -1,14 +1,22 @@
 /** The label value for anything outside a bounded vocabulary. */
 export const OTHER = 'other';
 
+/** Case, surrounding space, and inner spaces or hyphens versus underscores do not matter. */
+const normalise = (value: string) =>
+  value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+
 /**
  * Maps a raw value onto a bounded vocabulary so that a typo or a new value in
- * the source cannot create unbounded series. Matching ignores case and spaces.
+ * the source cannot create unbounded series. `Team Invites`, `team-invites` and
+ * `team_invites` all match `team_invites`; the vocabulary's spelling is exported.
  */
 export function boundLabel(raw: string | null | undefined, allowed: readonly string[]): string {
   if (raw === null || raw === undefined) return OTHER;
-  const normalised = raw.trim().toLowerCase();
-  return allowed.find((value) => value.toLowerCase() === normalised) ?? OTHER;
+  const wanted = normalise(raw);
+  return allowed.find((value) => normalise(value) === wanted) ?? OTHER;
 }
 
 /** Sums values that land on the same label set after bounding (e.g. several unknowns → other). */

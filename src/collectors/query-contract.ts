@@ -41,7 +41,7 @@ export type RejectFn = (reason: string, detail: Record<string, unknown>) => void
 export function parseNumericCell(cell: unknown): number | null | undefined {
   if (cell === null || cell === undefined) return null;
   if (typeof cell === 'number') return Number.isFinite(cell) ? cell : undefined;
-  if (typeof cell === 'bigint') return Number(cell);
+  if (typeof cell === 'bigint') return Number.isFinite(Number(cell)) ? Number(cell) : undefined;
   if (typeof cell === 'string' && cell.trim() !== '') {
     const parsed = Number(cell);
     return Number.isFinite(parsed) ? parsed : undefined;
@@ -94,8 +94,10 @@ export function applyContract(
  * given more parameters than it references, so only those are bound.
  */
 export function highestPlaceholder(sql: string): number {
+  // Placeholders inside string literals, quoted identifiers and comments are not parameters.
+  const code = sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\//g, ' ');
   let highest = 0;
-  for (const match of sql.matchAll(/\$(\d+)/g)) highest = Math.max(highest, Number(match[1]));
+  for (const match of code.matchAll(/\$(\d+)/g)) highest = Math.max(highest, Number(match[1]));
   return highest;
 }
 

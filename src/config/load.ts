@@ -39,15 +39,17 @@ export function loadConfig(env: Env = process.env, file = env.CHOM_CONFIG): Conf
   for (const { env: name, path, type } of envKeys) {
     const value = readEnvOrFile(env, name, problems);
     if (value === undefined) continue;
-    const parsed = type === 'int' ? Number(value) : value;
-    if (type === 'int' && !Number.isInteger(parsed)) {
+    if (type === 'int' && !/^\d+$/.test(value.trim())) {
       problems.push(`${name}: expected an integer, got "${value}"`);
       continue;
     }
-    setPath(raw, path, parsed);
+    setPath(raw, path, type === 'int' ? Number(value) : value, name, problems);
   }
-  if (problems.length > 0) throw new ConfigError(problems);
-  return parseConfig(raw);
+  // Validate even when the environment had problems, so that every bad key is reported at once.
+  const result = configSchema.safeParse(raw);
+  if (!result.success) problems.push(...result.error.issues.map(describeIssue));
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  return result.data;
 }
 
 /** Validates an already-parsed object (YAML or test input). */
@@ -82,7 +84,10 @@ function readYamlFile(file: string, problems: string[]): Record<string, unknown>
     }
     return parsed as Record<string, unknown>;
   } catch (error) {
-    problems.push(`${file}: not valid YAML: ${(error as Error).message}`);
+    // The parser's message quotes the offending line, which may hold a secret: give its position only.
+    const { code, linePos } = error as { code?: string; linePos?: { line: number; col: number }[] };
+    const at = linePos?.[0] ? ` at line ${linePos[0].line}, column ${linePos[0].col}` : '';
+    problems.push(`${file}: not valid YAML${at}${code ? ` (${code})` : ''}`);
     return {};
   }
 }
@@ -103,11 +108,24 @@ function readEnvOrFile(env: Env, name: string, problems: string[]): string | und
   }
 }
 
-function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+/** Sets a nested key; a file value of the wrong shape on the way is reported, not overwritten. */
+function setPath(
+  target: Record<string, unknown>,
+  path: readonly string[],
+  value: unknown,
+  source: string,
+  problems: string[],
+): void {
   let node = target;
-  for (const key of path.slice(0, -1)) {
+  for (const [index, key] of path.slice(0, -1).entries()) {
     const next = node[key];
-    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
+    if (next === undefined || next === null) node[key] = {};
+    else if (typeof next !== 'object' || Array.isArray(next)) {
+      problems.push(
+        `${path.slice(0, index + 1).join('.')}: expected a mapping (so that ${source} can set ${path.join('.')})`,
+      );
+      return;
+    }
     node = node[key] as Record<string, unknown>;
   }
   node[path[path.length - 1] as string] = value;

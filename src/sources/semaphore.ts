@@ -9,7 +9,7 @@ export class Semaphore {
 
   /** Resolves with a release function once a slot is free. */
   acquire(signal: AbortSignal): Promise<() => void> {
-    signal.throwIfAborted();
+    if (signal.aborted) return Promise.reject(signal.reason);
     if (this.available > 0) {
       this.available -= 1;
       return Promise.resolve(this.releaser());
