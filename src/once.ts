@@ -7,7 +7,7 @@ import { closeSources, createSources } from './sources/create-sources.js';
 /** Runs every collector once, prints the exposition, and reports failures by exit code. */
 export async function runOnceCommand(config: Config, log: Logger): Promise<number> {
   const { url, demo } = await resolveDatabase(config, log);
-  const sources = createSources(config, url);
+  const sources = createSources(config, url, demo ? { stateUrl: demo.url } : {});
   const exporter = new Exporter(config, sources, log);
   try {
     const failed = await exporter.runOnce();

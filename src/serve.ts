@@ -43,7 +43,8 @@ export async function resolveDatabase(
 /** Starts the whole service: database (or demo), collectors, schedules and HTTP. */
 export async function startService(config: Config, log: Logger): Promise<RunningService> {
   const { url, demo } = await resolveDatabase(config, log);
-  const sources = createSources(config, url);
+  // In demo mode the exporter owns the embedded database, so billing month openings are recorded there.
+  const sources = createSources(config, url, demo ? { stateUrl: demo.url } : {});
   const exporter = new Exporter(config, sources, log);
   const app = buildApp({ exporter, logger: log, ...(demo ? { notice: demoNotice } : {}) });
   const address = await app.listen({ host: config.server.host, port: config.server.port });

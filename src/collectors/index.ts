@@ -1,4 +1,5 @@
 import { analyticsEventCounters } from './analytics-event-counters.js';
+import { billingMrr } from './billing-mrr.js';
 import { postgresActiveUsers } from './postgres-active-users.js';
 import { postgresCohortRetention } from './postgres-cohort-retention.js';
 import { postgresCsat } from './postgres-csat.js';
@@ -28,4 +29,5 @@ export const collectors: readonly AnyCollector[] = [
   postgresEmailCampaigns,
   postgresCohortRetention,
   analyticsEventCounters,
+  billingMrr,
 ];

@@ -34,7 +34,7 @@ export interface Collector<Options = any, State = any> {
   /** snake_case id: the config key, the `collector` label and the log binding. */
   readonly name: string;
   readonly description: string;
-  readonly source: 'postgres' | 'analytics' | 'stripe' | 'config';
+  readonly source: 'postgres' | 'analytics' | 'billing' | 'config';
   readonly defaultSchedule: string;
   readonly defaultTimeoutSeconds: number;
   /** Collector-specific options (windows, caps, query overrides), with defaults. */

@@ -17,6 +17,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 const envKeys: readonly { env: string; path: readonly string[]; type: 'string' | 'int' }[] = [
   { env: 'CHOM_DATABASE_URL', path: ['database', 'url'], type: 'string' },
   { env: 'CHOM_EVENTS_DATABASE_URL', path: ['events', 'url'], type: 'string' },
+  { env: 'CHOM_STATE_DATABASE_URL', path: ['stateDatabase', 'url'], type: 'string' },
+  { env: 'CHOM_STRIPE_API_KEY', path: ['stripe', 'apiKey'], type: 'string' },
   { env: 'CHOM_HOST', path: ['server', 'host'], type: 'string' },
   { env: 'CHOM_PORT', path: ['server', 'port'], type: 'int' },
   { env: 'CHOM_LOG_LEVEL', path: ['log', 'level'], type: 'string' },
@@ -25,7 +27,9 @@ const envKeys: readonly { env: string; path: readonly string[]; type: 'string' |
 /** The environment variables the exporter reads, for the docs. */
 export const supportedEnvironment = [
   'CHOM_CONFIG',
-  ...envKeys.flatMap(({ env, path }) => (path[1] === 'url' ? [env, `${env}_FILE`] : [env])),
+  ...envKeys.flatMap(({ env, path }) =>
+    path[1] === 'url' || path[1] === 'apiKey' ? [env, `${env}_FILE`] : [env],
+  ),
 ];
 
 /**

@@ -145,6 +145,61 @@ export const configSchema = z
       .describe(
         'The analytics-events database (CHOM_EVENTS_DATABASE_URL); the app database when unset.',
       ),
+    stateDatabase: z
+      .object({
+        url: postgresUrl
+          .optional()
+          .describe(
+            'A database the exporter may write to (its own schema chom_exporter), e.g. CHOM_STATE_DATABASE_URL.',
+          ),
+      })
+      .strict()
+      .prefault({})
+      .describe(
+        "Where billing records each month's opening MRR, so movements survive restarts and agree across replicas. Unset: openings are reconstructed and flagged (the demo database in demo mode).",
+      ),
+    stripe: z
+      .object({
+        apiKey: z
+          .string()
+          .regex(
+            /^(sk|rk)_(test|live)_[A-Za-z0-9]+$/,
+            'expected a Stripe secret or restricted key (sk_… or rk_…)',
+          )
+          .optional()
+          .describe(
+            'A restricted read-only key (CHOM_STRIPE_API_KEY or CHOM_STRIPE_API_KEY_FILE); see README.',
+          ),
+        host: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('API host, for a proxy or a local Stripe-compatible server.'),
+        port: z.number().int().min(1).max(65535).optional().describe('API port.'),
+        protocol: z
+          .enum(['https', 'http'])
+          .optional()
+          .describe('API protocol (http only for local test servers).'),
+        maxRequestsPerSecond: z
+          .number()
+          .positive()
+          .max(100)
+          .default(20)
+          .describe("Client-side throttle, below Stripe's read limits (100/s live, 25/s test)."),
+        timeoutSeconds: z.number().positive().max(300).default(30).describe('Per-request timeout.'),
+        maxRetries: z
+          .number()
+          .int()
+          .min(0)
+          .max(10)
+          .default(4)
+          .describe(
+            'Retries of a page after a 429 (honouring Retry-After), a 5xx or a network error.',
+          ),
+      })
+      .strict()
+      .prefault({})
+      .describe('Stripe, read with the official SDK.'),
     labels: labelsSchema.prefault({}).describe('Bounded label vocabularies.'),
     collectors: collectorsSchema
       .prefault({})

@@ -3,7 +3,7 @@ import pg from 'pg';
 
 /**
  * Fills an empty reference-schema database with the deterministic demo data set
- * (src/demo/seed.sql). Does nothing when organizations already exist, so a
+ * (src/demo/seed.sql, then src/demo/seed-billing.sql). Does nothing when organizations already exist, so a
  * persistent demo data folder is seeded once.
  */
 export async function seedDemoData(connectionString: string): Promise<boolean> {
@@ -12,9 +12,11 @@ export async function seedDemoData(connectionString: string): Promise<boolean> {
   try {
     const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM organizations');
     if (Number(rows[0]?.n ?? 0) > 0) return false;
-    const sql = await readFile(new URL('./seed.sql', import.meta.url), 'utf8');
+    // The app data first, then the billing mirror that hangs off its organizations.
     await client.query('BEGIN');
-    await client.query(sql);
+    for (const file of ['./seed.sql', './seed-billing.sql']) {
+      await client.query(await readFile(new URL(file, import.meta.url), 'utf8'));
+    }
     await client.query('COMMIT');
     return true;
   } catch (error) {

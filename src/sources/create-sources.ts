@@ -1,9 +1,20 @@
+import { createPostgresMonthStartStore } from '../billing/month-start-store.js';
 import type { Config } from '../config/schema.js';
 import { createPostgresSource } from './postgres.js';
-import type { Sources } from './sources.js';
+import type { BillingSnapshotSource, Sources } from './sources.js';
+
+export interface SourceOverrides {
+  /** A writable database for billing month openings (the demo database in demo mode). */
+  readonly stateUrl?: string;
+  readonly stripe?: BillingSnapshotSource;
+}
 
 /** Builds the database clients from config; the events pool is shared when it is the same database. */
-export function createSources(config: Config, appUrl: string): Sources {
+export function createSources(
+  config: Config,
+  appUrl: string,
+  overrides: SourceOverrides = {},
+): Sources {
   const app = createPostgresSource({
     connectionString: appUrl,
     poolSize: config.database.poolSize,
@@ -11,8 +22,13 @@ export function createSources(config: Config, appUrl: string): Sources {
     connectTimeoutSeconds: config.database.connectTimeoutSeconds,
     applicationName: 'chom-exporter',
   });
+  const stateUrl = overrides.stateUrl ?? config.stateDatabase.url;
+  const billing = {
+    ...(stateUrl ? { monthStartStore: createPostgresMonthStartStore(stateUrl) } : {}),
+    ...(overrides.stripe ? { stripe: overrides.stripe } : {}),
+  };
   const eventsUrl = config.events.url;
-  if (!eventsUrl || eventsUrl === appUrl) return { app, events: app };
+  if (!eventsUrl || eventsUrl === appUrl) return { app, events: app, ...billing };
   const events = createPostgresSource({
     connectionString: eventsUrl,
     poolSize: config.events.poolSize,
@@ -20,10 +36,15 @@ export function createSources(config: Config, appUrl: string): Sources {
     connectTimeoutSeconds: config.events.connectTimeoutSeconds,
     applicationName: 'chom-exporter-events',
   });
-  return { app, events };
+  return { app, events, ...billing };
 }
 
-/** Closes every distinct pool once. */
+/** Closes every distinct pool and client once. */
 export async function closeSources(sources: Sources): Promise<void> {
-  await Promise.all([...new Set([sources.app, sources.events])].map((source) => source.close()));
+  const closables = [
+    ...new Set([sources.app, sources.events]),
+    sources.monthStartStore,
+    sources.stripe,
+  ];
+  await Promise.all(closables.map((source) => source?.close()));
 }

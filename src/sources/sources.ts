@@ -1,3 +1,6 @@
+import type { MonthStartStore } from '../billing/month-start-store.js';
+import type { BillingSnapshot } from '../billing/types.js';
+
 /** A function that runs one SQL statement with bound parameters. */
 export type QueryFn = (
   sql: string,
@@ -19,4 +22,14 @@ export interface SqlSource {
 export interface Sources {
   readonly app: SqlSource;
   readonly events: SqlSource;
+  /** Where billing records each month's opening MRR; absent means reconstruct every time. */
+  readonly monthStartStore?: MonthStartStore;
+  /** Stripe, when an API key is configured. */
+  readonly stripe?: BillingSnapshotSource;
+}
+
+/** Something that can deliver the whole billing state (Stripe). */
+export interface BillingSnapshotSource {
+  loadSnapshot(signal: AbortSignal): Promise<BillingSnapshot>;
+  close(): Promise<void>;
 }

@@ -1,0 +1,91 @@
+import type { BillingPolicy } from './policy.js';
+import { countsAt, itemMrr, subscriptionMrr } from './subscription-mrr.js';
+import { type TierMapping, tierOf } from './tiers.js';
+import type { BillingSnapshot } from './types.js';
+
+/** MRR per customer and currency, minor units. */
+export type CustomerMrr = Map<string, Map<string, number>>;
+
+export interface MrrTotals {
+  /** `tier|currency` → MRR. */
+  readonly byTier: Map<string, number>;
+  /** `channel|currency` → MRR. */
+  readonly byChannel: Map<string, number>;
+  readonly committed: Map<string, number>;
+  readonly byCustomer: CustomerMrr;
+  /** Paying customers (MRR > 0) per currency. */
+  readonly customersByCurrency: Map<string, number>;
+  readonly subscriptionsByStatus: Map<string, number>;
+}
+
+const add = (map: Map<string, number>, key: string, value: number) =>
+  map.set(key, (map.get(key) ?? 0) + value);
+
+/** MRR per customer at `at` (only customers with MRR > 0). */
+export function customerMrrAt(
+  snapshot: BillingSnapshot,
+  at: Date,
+  policy: BillingPolicy,
+): CustomerMrr {
+  const result: CustomerMrr = new Map();
+  for (const sub of snapshot.subscriptions) {
+    const amount = subscriptionMrr(sub, at, policy);
+    if (amount <= 0) continue;
+    const currency = sub.currency.toLowerCase();
+    const perCurrency = result.get(sub.customerId) ?? new Map<string, number>();
+    add(perCurrency, currency, amount);
+    result.set(sub.customerId, perCurrency);
+  }
+  return result;
+}
+
+/** Every total the billing metrics need, at `at`. */
+export function computeTotals(
+  snapshot: BillingSnapshot,
+  at: Date,
+  policy: BillingPolicy,
+  tiers: TierMapping,
+  channels: readonly string[],
+): MrrTotals {
+  const channelOf = new Map(snapshot.customers.map((c) => [c.id, c.channel]));
+  const byTier = new Map<string, number>();
+  const byChannel = new Map<string, number>();
+  const committed = new Map<string, number>();
+  const subscriptionsByStatus = new Map<string, number>();
+  for (const sub of snapshot.subscriptions) {
+    add(subscriptionsByStatus, sub.status, 1);
+    const currency = sub.currency.toLowerCase();
+    if (!countsAt(sub, at, policy)) continue;
+    const rawChannel = channelOf.get(sub.customerId)?.trim().toLowerCase();
+    const channel = channels.find((c) => c === rawChannel) ?? 'other';
+    for (const { item, amount } of itemMrr(sub, at, policy)) {
+      if (amount <= 0) continue;
+      add(byTier, `${tierOf(item.price, tiers)}|${currency}`, amount);
+      add(byChannel, `${channel}|${currency}`, amount);
+    }
+    const committedAmount = subscriptionMrr(sub, at, policy, true);
+    if (committedAmount > 0) add(committed, currency, committedAmount);
+  }
+  const byCustomer = customerMrrAt(snapshot, at, policy);
+  const customersByCurrency = new Map<string, number>();
+  for (const perCurrency of byCustomer.values()) {
+    for (const currency of perCurrency.keys()) add(customersByCurrency, currency, 1);
+  }
+  return { byTier, byChannel, committed, byCustomer, customersByCurrency, subscriptionsByStatus };
+}
+
+/**
+ * Customers who paid before `before`: a subscription of theirs had started and
+ * left its trial before that moment. Tells a reactivation from a new customer.
+ */
+export function customersPayingBefore(snapshot: BillingSnapshot, before: Date): Set<string> {
+  const result = new Set<string>();
+  const t = before.getTime();
+  for (const sub of snapshot.subscriptions) {
+    if (sub.status === 'incomplete' || sub.status === 'incomplete_expired') continue;
+    const paidFrom = Math.max(sub.startedAt.getTime(), sub.trialEnd?.getTime() ?? 0);
+    const paidUntil = sub.endedAt?.getTime() ?? Number.POSITIVE_INFINITY;
+    if (paidFrom < t && paidFrom < paidUntil) result.add(sub.customerId);
+  }
+  return result;
+}

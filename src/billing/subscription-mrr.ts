@@ -1,0 +1,121 @@
+import { applyDiscounts } from './discounts.js';
+import { monthlyAmount, monthsPerInterval } from './item-amount.js';
+import type { BillingPolicy } from './policy.js';
+import type { BillingItem, BillingSubscription } from './types.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Whether a subscription counts in MRR at `at`. Past moments are judged from
+ * the subscription's timestamps (start, trial end, end, past-due since), which
+ * is how the month's opening MRR is reconstructed when it was not recorded.
+ * `committed` also drops subscriptions whose cancellation is scheduled.
+ */
+export function countsAt(
+  sub: BillingSubscription,
+  at: Date,
+  policy: BillingPolicy,
+  committed = false,
+): boolean {
+  const t = at.getTime();
+  if (sub.startedAt.getTime() > t) return false;
+  if (sub.endedAt && sub.endedAt.getTime() <= t) return false;
+  if (sub.trialEnd && sub.trialEnd.getTime() > t) return false;
+  const cancellationScheduled = sub.cancelAtPeriodEnd || sub.cancelAt !== undefined;
+  const requestedBy = !sub.canceledAt || sub.canceledAt.getTime() <= t;
+  if (
+    cancellationScheduled &&
+    requestedBy &&
+    (committed || policy.churnRecognition === 'at_request')
+  )
+    return false;
+  switch (sub.status) {
+    case 'active':
+      return true;
+    case 'canceled':
+      // Still running at `at` if it ended later (endedAt was checked above).
+      return sub.endedAt !== undefined;
+    case 'past_due':
+    case 'unpaid': {
+      if (sub.pastDueSince && sub.pastDueSince.getTime() > t) return true;
+      if (sub.status === 'unpaid') return false;
+      const since = sub.pastDueSince?.getTime() ?? t;
+      return t - since <= policy.pastDueGraceDays * DAY_MS;
+    }
+    default:
+      // trialing, incomplete, incomplete_expired, paused: not revenue.
+      return false;
+  }
+}
+
+export interface ItemMrr {
+  readonly item: BillingItem;
+  readonly amount: number;
+}
+
+/**
+ * Monthly amount of each licensed item after discounts: item discounts first,
+ * then the subscription's. An amount off on the subscription is taken from the
+ * invoice total, so it is shared between items in proportion to their amounts.
+ * Metered items are excluded: their amount is not known in advance.
+ */
+export function itemMrr(sub: BillingSubscription, at: Date, policy: BillingPolicy): ItemMrr[] {
+  const licensed = sub.items.filter((item) => item.price.usageType === 'licensed');
+  const first = licensed[0]?.price;
+  const monthsPerInvoice = first
+    ? monthsPerInterval(first.interval, first.intervalCount, policy)
+    : 1;
+  const amounts = licensed.map((item) => {
+    const price = item.price;
+    const context = {
+      at,
+      currency: sub.currency,
+      productId: price.productId,
+      monthsPerInvoice: monthsPerInterval(price.interval, price.intervalCount, policy),
+      policy,
+    };
+    const monthly = monthlyAmount(price, item.quantity ?? 0, policy);
+    const percentOnly = sub.discounts.filter((d) => d.percentOff !== undefined);
+    return {
+      item,
+      amount: applyDiscounts(
+        applyDiscounts(monthly, item.discounts, context),
+        percentOnly,
+        context,
+      ),
+    };
+  });
+  const amountOff = sub.discounts.filter(
+    (d) => d.percentOff === undefined && d.amountOff !== undefined,
+  );
+  if (amountOff.length === 0) return amounts;
+  return amounts.map(({ item, amount }) => {
+    const covered = amounts.filter((a) =>
+      amountOff.some(
+        (d) => !d.appliesToProducts || d.appliesToProducts.includes(a.item.price.productId),
+      ),
+    );
+    const coveredTotal = covered.reduce((sum, a) => sum + a.amount, 0);
+    if (coveredTotal <= 0 || !covered.some((a) => a.item === item)) return { item, amount };
+    const share = amount / coveredTotal;
+    const discounted = applyDiscounts(coveredTotal, amountOff, {
+      at,
+      currency: sub.currency,
+      productId: item.price.productId,
+      monthsPerInvoice,
+      policy,
+    });
+    return { item, amount: discounted * share };
+  });
+}
+
+/** The subscription's MRR at `at` (0 when it does not count), minor units of its currency. */
+export function subscriptionMrr(
+  sub: BillingSubscription,
+  at: Date,
+  policy: BillingPolicy,
+  committed = false,
+): number {
+  if (!countsAt(sub, at, policy, committed)) return 0;
+  return itemMrr(sub, at, policy).reduce((sum, { amount }) => sum + amount, 0);
+}

@@ -1,0 +1,93 @@
+/**
+ * The billing model the engine computes on. Both sources (Stripe and the app
+ * database's billing mirror) are mapped onto it, so every definition is
+ * implemented once. Amounts are in minor units (cents; yen for JPY).
+ */
+export type SubscriptionStatus =
+  | 'active'
+  | 'past_due'
+  | 'trialing'
+  | 'incomplete'
+  | 'incomplete_expired'
+  | 'unpaid'
+  | 'canceled'
+  | 'paused';
+
+export type Interval = 'day' | 'week' | 'month' | 'year';
+
+export interface PriceTier {
+  /** Inclusive upper bound of units; null for the last tier. */
+  readonly upTo: number | null;
+  readonly unitAmount: number;
+  readonly flatAmount: number;
+}
+
+export interface BillingPrice {
+  readonly id: string;
+  readonly productId: string;
+  /** The tier of the seed (starter, professional, enterprise) when the source says so directly. */
+  readonly tier?: string;
+  readonly lookupKey?: string;
+  readonly usageType: 'licensed' | 'metered';
+  readonly interval: Interval;
+  readonly intervalCount: number;
+  readonly billingScheme: 'per_unit' | 'tiered';
+  /** Per-unit amount in minor units; may be fractional (unit_amount_decimal). */
+  readonly unitAmount?: number;
+  readonly tiersMode?: 'volume' | 'graduated';
+  readonly tiers?: readonly PriceTier[];
+  readonly transformQuantity?: { readonly divideBy: number; readonly round: 'up' | 'down' };
+}
+
+export interface BillingDiscount {
+  readonly percentOff?: number;
+  /** Off each invoice, in minor units of `currency`. */
+  readonly amountOff?: number;
+  readonly currency?: string;
+  readonly duration: 'once' | 'repeating' | 'forever';
+  /** When the discount stops applying (repeating coupons). */
+  readonly end?: Date;
+  /** Products the coupon is limited to; all when absent. */
+  readonly appliesToProducts?: readonly string[];
+}
+
+export interface BillingItem {
+  readonly price: BillingPrice;
+  /** Absent for metered items. */
+  readonly quantity?: number;
+  readonly discounts: readonly BillingDiscount[];
+}
+
+export interface BillingSubscription {
+  readonly id: string;
+  readonly customerId: string;
+  readonly status: SubscriptionStatus;
+  /** ISO 4217, lower case as Stripe spells it. */
+  readonly currency: string;
+  readonly startedAt: Date;
+  readonly trialEnd?: Date;
+  readonly cancelAtPeriodEnd: boolean;
+  /** When the cancellation was requested (Stripe canceled_at). */
+  readonly canceledAt?: Date;
+  /** A scheduled cancellation date. */
+  readonly cancelAt?: Date;
+  /** When the subscription actually ended (canceled and no longer running). */
+  readonly endedAt?: Date;
+  /** Since when payment has been failing (past_due / unpaid). */
+  readonly pastDueSince?: Date;
+  readonly items: readonly BillingItem[];
+  /** Subscription-level discounts; the customer's discount when the subscription has none. */
+  readonly discounts: readonly BillingDiscount[];
+}
+
+export interface BillingCustomer {
+  readonly id: string;
+  /** Acquisition channel, for revenue by channel. */
+  readonly channel?: string;
+}
+
+/** What a source delivers for one computation. */
+export interface BillingSnapshot {
+  readonly subscriptions: readonly BillingSubscription[];
+  readonly customers: readonly BillingCustomer[];
+}

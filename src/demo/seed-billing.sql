@@ -1,0 +1,88 @@
+-- Demo billing mirror: prices for the seed's three tiers and a subscription
+-- history for most demo organizations, relative to now() so that the current
+-- month always has new, expanded, contracted, churned and reactivated customers.
+-- Deterministic: setseed() fixes random().
+SELECT setseed(0.17);
+
+INSERT INTO billing_prices (id, product_id, lookup_key, tier, currency, unit_amount, recurring_interval, interval_count) VALUES
+  ('price_starter_monthly', 'prod_starter', 'starter_monthly', 'starter', 'usd', 2900, 'month', 1),
+  ('price_starter_yearly', 'prod_starter', 'starter_yearly', 'starter', 'usd', 29000, 'year', 1),
+  ('price_professional_monthly', 'prod_professional', 'professional_monthly', 'professional', 'usd', 9900, 'month', 1),
+  ('price_professional_yearly', 'prod_professional', 'professional_yearly', 'professional', 'usd', 99000, 'year', 1),
+  ('price_enterprise_monthly', 'prod_enterprise', 'enterprise_monthly', 'enterprise', 'usd', 4900, 'month', 1),
+  ('price_professional_eur', 'prod_professional', 'professional_monthly_eur', 'professional', 'eur', 8900, 'month', 1);
+INSERT INTO billing_prices (id, product_id, tier, currency, unit_amount, recurring_interval, usage_type) VALUES
+  ('price_api_calls', 'prod_api', 'enterprise', 'usd', 1, 'month', 'metered');
+
+-- One subscription per organization for about 70% of them; the organization's age bounds its start.
+WITH orgs AS (
+  SELECT id, created_at, random() AS r, random() AS r2, random() AS r3 FROM organizations ORDER BY id
+), plans AS (
+  SELECT id AS org_id, created_at, r, r2, r3,
+    CASE WHEN r < 0.50 THEN 'starter' WHEN r < 0.85 THEN 'professional' ELSE 'enterprise' END AS tier,
+    greatest(created_at, now() - interval '380 days') + (now() - greatest(created_at, now() - interval '380 days')) * r2 * 0.9 AS started
+  FROM orgs WHERE r3 < 0.72
+)
+INSERT INTO billing_subscriptions (id, organization_id, status, currency, started_at, trial_ends_at,
+  cancel_at_period_end, canceled_at, ended_at, past_due_since)
+SELECT 'sub_demo_' || org_id,
+  org_id,
+  CASE WHEN r3 < 0.05 THEN 'canceled' WHEN r3 < 0.07 THEN 'past_due' WHEN r3 < 0.09 THEN 'trialing' ELSE 'active' END,
+  CASE WHEN tier = 'professional' AND r2 > 0.8 THEN 'eur' ELSE 'usd' END,
+  started,
+  CASE WHEN r3 >= 0.07 AND r3 < 0.09 THEN now() + interval '7 days' END,
+  r3 BETWEEN 0.60 AND 0.63,
+  CASE WHEN r3 < 0.05 OR r3 BETWEEN 0.60 AND 0.63 THEN greatest(started, now() - interval '20 days') END,
+  CASE WHEN r3 < 0.05 THEN greatest(started + interval '1 day', now() - (interval '1 day' * (r3 * 900))) END,
+  CASE WHEN r3 >= 0.05 AND r3 < 0.07 THEN now() - interval '6 days' END
+FROM plans;
+
+INSERT INTO billing_subscription_items (subscription_id, price_id, quantity)
+SELECT s.id,
+  CASE
+    WHEN s.currency = 'eur' THEN 'price_professional_eur'
+    WHEN o.r < 0.50 THEN CASE WHEN o.r2 < 0.3 THEN 'price_starter_yearly' ELSE 'price_starter_monthly' END
+    WHEN o.r < 0.85 THEN CASE WHEN o.r2 < 0.3 THEN 'price_professional_yearly' ELSE 'price_professional_monthly' END
+    ELSE 'price_enterprise_monthly'
+  END,
+  CASE WHEN o.r >= 0.85 THEN 5 + floor(o.r2 * 40)::int ELSE 1 + floor(o.r2 * 3)::int END
+FROM billing_subscriptions s
+JOIN (SELECT id, r, r2 FROM (SELECT id, random() AS r, random() AS r2 FROM organizations) x) o ON o.id = s.organization_id;
+
+-- Enterprise customers also have a metered API item (never part of MRR).
+INSERT INTO billing_subscription_items (subscription_id, price_id, quantity)
+SELECT s.id, 'price_api_calls', NULL FROM billing_subscriptions s
+JOIN billing_subscription_items i ON i.subscription_id = s.id AND i.price_id = 'price_enterprise_monthly';
+
+-- Reactivations: organizations whose first subscription ended months ago and who came back this month.
+INSERT INTO billing_subscriptions (id, organization_id, status, currency, started_at, ended_at, canceled_at)
+SELECT 'sub_demo_old_' || s.organization_id, s.organization_id, 'canceled', 'usd',
+  s.started_at - interval '200 days', s.started_at - interval '60 days', s.started_at - interval '60 days'
+FROM billing_subscriptions s
+WHERE s.status = 'active' AND s.started_at > date_trunc('month', now()) AND s.organization_id % 5 = 0;
+INSERT INTO billing_subscription_items (subscription_id, price_id, quantity)
+SELECT id, 'price_starter_monthly', 1 FROM billing_subscriptions WHERE id LIKE 'sub_demo_old_%';
+
+-- Expansion: some long-standing customers add a second (add-on) subscription this month.
+-- Contraction: others had a second subscription that ended this month.
+INSERT INTO billing_subscriptions (id, organization_id, status, currency, started_at, ended_at, canceled_at)
+SELECT 'sub_demo_addon_' || organization_id, organization_id,
+  CASE WHEN organization_id % 2 = 0 THEN 'active' ELSE 'canceled' END, 'usd',
+  CASE WHEN organization_id % 2 = 0 THEN date_trunc('month', now()) + (now() - date_trunc('month', now())) / 3
+       ELSE started_at END,
+  CASE WHEN organization_id % 2 = 1 THEN date_trunc('month', now()) + (now() - date_trunc('month', now())) / 2 END,
+  CASE WHEN organization_id % 2 = 1 THEN date_trunc('month', now()) + (now() - date_trunc('month', now())) / 2 END
+FROM billing_subscriptions
+WHERE status = 'active' AND currency = 'usd' AND started_at < date_trunc('month', now()) - interval '30 days'
+  AND organization_id % 13 = 0;
+INSERT INTO billing_subscription_items (subscription_id, price_id, quantity)
+SELECT id, 'price_starter_monthly', 2 FROM billing_subscriptions WHERE id LIKE 'sub_demo_addon_%';
+
+-- Discounts: a forever 20% for some, a repeating 50% that ends next month for others.
+INSERT INTO billing_discounts (subscription_id, percent_off, duration, ends_at)
+SELECT id, CASE WHEN organization_id % 2 = 0 THEN 20 ELSE 50 END,
+  CASE WHEN organization_id % 2 = 0 THEN 'forever' ELSE 'repeating' END,
+  CASE WHEN organization_id % 2 = 0 THEN NULL ELSE date_trunc('month', now()) + interval '1 month' END
+FROM billing_subscriptions WHERE organization_id % 11 = 0 AND status = 'active';
+
+ANALYZE billing_subscriptions;
