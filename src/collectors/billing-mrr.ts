@@ -9,7 +9,7 @@ import {
 import { reconstructingStore } from '../billing/month-start-store.js';
 import { computeMovements } from '../billing/movements.js';
 import { billingPolicySchema } from '../billing/policy.js';
-import { billingMetrics } from './billing-metrics.js';
+import { billingMetrics } from '../billing/billing-metrics.js';
 import type { Collector } from './types.js';
 
 const statuses = [

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { collectors } from '../../src/collectors/index.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { Exporter } from '../../src/exporter.js';
@@ -21,4 +22,13 @@ export function buildTestExporter(url: string, raw: Record<string, unknown> = {}
       await closeSources(sources);
     },
   };
+}
+
+/** Collector settings that enable only the named collectors (the rest disabled). */
+export function onlyCollectors(...names: string[]): Record<string, { enabled: false }> {
+  return Object.fromEntries(
+    collectors
+      .filter((c) => !names.includes(c.name))
+      .map((c) => [c.name, { enabled: false as const }]),
+  );
 }

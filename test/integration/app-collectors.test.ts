@@ -172,7 +172,7 @@ describe('app database collectors on the fixture', () => {
 
   it('marks every app collector successful', () => {
     const success = seriesOf(samples, 'chom_collector_success');
-    expect(Object.keys(success)).toHaveLength(12);
+    expect(Object.keys(success)).toHaveLength(13);
     expect(Object.values(success).every((v) => v === 1)).toBe(true);
   });
 });

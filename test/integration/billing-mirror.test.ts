@@ -1,26 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestExporter } from '../helpers/build-exporter.js';
+import { buildTestExporter, onlyCollectors } from '../helpers/build-exporter.js';
 import { parseExposition, sampleValue, seriesOf } from '../helpers/exposition.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import { billingFixtureSql } from '../fixtures/billing-fixture.js';
 
-const onlyBilling = Object.fromEntries(
-  ['postgres_active_users', 'postgres_marketing_spend', 'postgres_customer_health', 'postgres_nps']
-    .concat([
-      'postgres_csat',
-      'postgres_engagement',
-      'postgres_feature_adoption',
-      'postgres_support_tickets',
-    ])
-    .concat([
-      'postgres_time_to_value',
-      'postgres_referrals',
-      'postgres_email_campaigns',
-      'postgres_cohort_retention',
-    ])
-    .concat(['analytics_event_counters'])
-    .map((name) => [name, { enabled: false }]),
-);
+const onlyBilling = onlyCollectors('billing_mrr');
 
 /** Billing metrics from the mirror tables, exact, with and without the month-opening store. */
 describe('billing from the app database mirror', () => {

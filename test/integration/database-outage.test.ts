@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestExporter } from '../helpers/build-exporter.js';
+import { buildTestExporter, onlyCollectors } from '../helpers/build-exporter.js';
 import { parseExposition, sampleValue } from '../helpers/exposition.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
@@ -38,23 +38,7 @@ describe('database outage', () => {
   });
 
   it('serves /metrics while the database is down, recovers by itself, and keeps last good values', async () => {
-    const only = Object.fromEntries(
-      [
-        'postgres_active_users',
-        'postgres_marketing_spend',
-        'postgres_customer_health',
-        'postgres_nps',
-      ]
-        .concat([
-          'postgres_csat',
-          'postgres_engagement',
-          'postgres_feature_adoption',
-          'postgres_support_tickets',
-        ])
-        .concat(['postgres_time_to_value', 'postgres_email_campaigns', 'postgres_cohort_retention'])
-        .concat(['analytics_event_counters'])
-        .map((name) => [name, { enabled: false }]),
-    );
+    const only = onlyCollectors('postgres_referrals');
     const { exporter, close } = buildTestExporter(proxiedUrl, {
       database: { connectTimeoutSeconds: 1 },
       collectors: { ...only, postgres_referrals: { schedule: '* * * * * *', timeoutSeconds: 5 } },

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildTestExporter } from '../helpers/build-exporter.js';
+import { buildTestExporter, onlyCollectors } from '../helpers/build-exporter.js';
 import {
   type ParsedSample,
   parseExposition,
@@ -56,27 +56,7 @@ describe('analytics event counters', () => {
   });
 
   function replica() {
-    const collectors = Object.fromEntries(
-      [
-        'postgres_active_users',
-        'postgres_marketing_spend',
-        'postgres_customer_health',
-        'postgres_nps',
-      ]
-        .concat([
-          'postgres_csat',
-          'postgres_engagement',
-          'postgres_feature_adoption',
-          'postgres_support_tickets',
-        ])
-        .concat([
-          'postgres_time_to_value',
-          'postgres_referrals',
-          'postgres_email_campaigns',
-          'postgres_cohort_retention',
-        ])
-        .map((name) => [name, { enabled: false }]),
-    );
+    const collectors = onlyCollectors('analytics_event_counters');
     const built = buildTestExporter(app.url, {
       events: { url: events.url },
       collectors: { ...collectors, analytics_event_counters: { recountIntervalSeconds: 60 } },
