@@ -14,6 +14,8 @@ export async function seedDemoData(connectionString: string): Promise<boolean> {
     if (Number(rows[0]?.n ?? 0) > 0) return false;
     // The app data first, then the billing mirror that hangs off its organizations.
     await client.query('BEGIN');
+    // Day boundaries in the data set are UTC whatever the server's default time zone.
+    await client.query("SET LOCAL TIME ZONE 'UTC'");
     for (const file of ['./seed.sql', './seed-billing.sql']) {
       await client.query(await readFile(new URL(file, import.meta.url), 'utf8'));
     }
