@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { LabelSets } from '../config/schema.js';
+import { cronIntervalSeconds } from '../cron-interval.js';
 import type { SelfMetrics } from '../metrics/self-metrics.js';
 import { SeriesPublisher } from '../metrics/publisher.js';
 import type { Sources } from '../sources/sources.js';
@@ -67,6 +68,7 @@ export class CollectorRunner {
     selfMetrics.runs.inc({ collector: collector.name }, 0);
     selfMetrics.errors.inc({ collector: collector.name }, 0);
     selfMetrics.series.set({ collector: collector.name }, 0);
+    selfMetrics.interval.set({ collector: collector.name }, cronIntervalSeconds(settings.schedule));
   }
 
   /** Runs now unless a run is already under way, in which case that run is awaited. */

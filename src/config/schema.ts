@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { collectors } from '../collectors/index.js';
+import { kpiSchema } from '../kpi/kpi-config.js';
 
 const postgresUrl = z
   .string()
@@ -201,6 +202,11 @@ export const configSchema = z
       .prefault({})
       .describe('Stripe, read with the official SDK.'),
     labels: labelsSchema.prefault({}).describe('Bounded label vocabularies.'),
+    kpi: kpiSchema
+      .prefault({})
+      .describe(
+        'Targets and alert thresholds; the alert rules and dashboards are generated from them.',
+      ),
     collectors: collectorsSchema
       .prefault({})
       .describe('Per-collector settings, keyed by collector name.'),

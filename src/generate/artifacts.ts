@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { parseConfig } from '../config/load.js';
 import { configurationDocument } from './config-doc.js';
 import { collectorsTable, metricsDocument } from './metrics-doc.js';
+import { alertRulesYaml, recordingRulesYaml, runbooksDocument } from './prometheus-rules.js';
 import { replaceSection } from './readme-sections.js';
 
 export interface Artifact {
@@ -14,7 +16,12 @@ export interface Artifact {
  */
 export function buildArtifacts(root: URL): Artifact[] {
   const readme = readFileSync(new URL('README.md', root), 'utf8');
+  // The committed artifacts use the default KPI config; `generate --config` is for users' own.
+  const { kpi } = parseConfig({});
   return [
+    { path: 'prometheus/rules/chom-recording.rules.yml', content: recordingRulesYaml(kpi) },
+    { path: 'prometheus/rules/chom-alerts.rules.yml', content: alertRulesYaml(kpi) },
+    { path: 'docs/runbooks.md', content: runbooksDocument(kpi) },
     { path: 'docs/metrics.md', content: metricsDocument() },
     { path: 'docs/configuration.md', content: configurationDocument() },
     { path: 'README.md', content: replaceSection(readme, 'collectors', collectorsTable()) },

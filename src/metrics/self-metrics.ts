@@ -53,6 +53,13 @@ export const selfMetricSpecs: readonly MetricSpec[] = [
     unit: 'count',
   },
   {
+    name: 'chom_collector_interval_seconds',
+    help: 'Longest gap between scheduled runs of the collector; data older than two intervals is stale.',
+    type: 'gauge',
+    labelNames: ['collector'],
+    unit: 'seconds',
+  },
+  {
     name: 'chom_build_info',
     help: 'Build information; the value is always 1.',
     type: 'gauge',
@@ -69,6 +76,7 @@ export interface SelfMetrics {
   readonly errors: Counter<'collector'>;
   readonly rowsRejected: Counter<'collector' | 'reason'>;
   readonly series: Gauge<'collector'>;
+  readonly interval: Gauge<'collector'>;
 }
 
 function spec(name: string): MetricSpec {
@@ -99,5 +107,6 @@ export function createSelfMetrics(registry: Registry, version: string): SelfMetr
     errors: counter(registry, 'chom_collector_errors_total'),
     rowsRejected: counter(registry, 'chom_collector_rows_rejected_total'),
     series: gauge(registry, 'chom_collector_series'),
+    interval: gauge(registry, 'chom_collector_interval_seconds'),
   };
 }
