@@ -1,4 +1,4 @@
-import { type KpiConfig, type KpiThresholdName } from './kpi-config.js';
+import type { KpiConfig, KpiThresholdName } from './kpi-config.js';
 
 export const dashboardUids = {
   business: 'chom-business-kpi',
