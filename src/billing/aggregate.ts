@@ -1,3 +1,4 @@
+import { boundLabel } from '../collectors/bounded-labels.js';
 import type { BillingPolicy } from './policy.js';
 import { countsAt, itemMrr, subscriptionMrr } from './subscription-mrr.js';
 import { type TierMapping, tierOf } from './tiers.js';
@@ -56,8 +57,8 @@ export function computeTotals(
     add(subscriptionsByStatus, sub.status, 1);
     const currency = sub.currency.toLowerCase();
     if (!countsAt(sub, at, policy)) continue;
-    const rawChannel = channelOf.get(sub.customerId)?.trim().toLowerCase();
-    const channel = channels.find((c) => c === rawChannel) ?? 'other';
+    // The same mapping as marketing spend's, so revenue and spend by channel line up.
+    const channel = boundLabel(channelOf.get(sub.customerId), channels);
     for (const { item, amount } of itemMrr(sub, at, policy)) {
       if (amount <= 0) continue;
       add(byTier, `${tierOf(item.price, tiers)}|${currency}`, amount);
@@ -82,7 +83,13 @@ export function customersPayingBefore(snapshot: BillingSnapshot, before: Date): 
   const result = new Set<string>();
   const t = before.getTime();
   for (const sub of snapshot.subscriptions) {
-    if (sub.status === 'incomplete' || sub.status === 'incomplete_expired') continue;
+    // These never paid: an incomplete first payment, or a trial that ended into paused without one.
+    if (
+      sub.status === 'incomplete' ||
+      sub.status === 'incomplete_expired' ||
+      sub.status === 'paused'
+    )
+      continue;
     const paidFrom = Math.max(sub.startedAt.getTime(), sub.trialEnd?.getTime() ?? 0);
     const paidUntil = sub.endedAt?.getTime() ?? Number.POSITIVE_INFINITY;
     if (paidFrom < t && paidFrom < paidUntil) result.add(sub.customerId);

@@ -1,4 +1,4 @@
-import { applyDiscounts } from './discounts.js';
+import { applyDiscounts, coversProduct, discountApplies } from './discounts.js';
 import { monthlyAmount, monthsPerInterval } from './item-amount.js';
 import type { BillingPolicy } from './policy.js';
 import type { BillingItem, BillingSubscription } from './types.js';
@@ -85,28 +85,21 @@ export function itemMrr(sub: BillingSubscription, at: Date, policy: BillingPolic
       ),
     };
   });
-  const amountOff = sub.discounts.filter(
-    (d) => d.percentOff === undefined && d.amountOff !== undefined,
-  );
-  if (amountOff.length === 0) return amounts;
-  return amounts.map(({ item, amount }) => {
-    const covered = amounts.filter((a) =>
-      amountOff.some(
-        (d) => !d.appliesToProducts || d.appliesToProducts.includes(a.item.price.productId),
-      ),
-    );
-    const coveredTotal = covered.reduce((sum, a) => sum + a.amount, 0);
-    if (coveredTotal <= 0 || !covered.some((a) => a.item === item)) return { item, amount };
-    const share = amount / coveredTotal;
-    const discounted = applyDiscounts(coveredTotal, amountOff, {
-      at,
-      currency: sub.currency,
-      productId: item.price.productId,
-      monthsPerInvoice,
-      policy,
-    });
-    return { item, amount: discounted * share };
-  });
+  // Each amount-off coupon comes off the invoice lines it covers, shared between
+  // them in proportion to their amounts, and never takes them below zero.
+  const current = amounts.map((entry) => ({ ...entry }));
+  for (const discount of sub.discounts) {
+    if (discount.percentOff !== undefined || discount.amountOff === undefined) continue;
+    if (!discountApplies(discount, at, policy)) continue;
+    if (discount.currency && discount.currency.toLowerCase() !== sub.currency.toLowerCase())
+      continue;
+    const covered = current.filter((entry) => coversProduct(discount, entry.item.price.productId));
+    const coveredTotal = covered.reduce((sum, entry) => sum + entry.amount, 0);
+    if (coveredTotal <= 0) continue;
+    const off = Math.min(coveredTotal, discount.amountOff / monthsPerInvoice);
+    for (const entry of covered) entry.amount -= (off * entry.amount) / coveredTotal;
+  }
+  return current.map(({ item, amount }) => ({ item, amount: Math.max(0, amount) }));
 }
 
 /** The subscription's MRR at `at` (0 when it does not count), minor units of its currency. */

@@ -14,10 +14,11 @@ export interface TierMapping {
  * tier name (`professional_monthly`). Unknown prices are `other`.
  */
 export function tierOf(price: BillingPrice, mapping: TierMapping): string {
+  const normalise = (value: string) => value.trim().toLowerCase();
   const known = (value: string | undefined) =>
     value === undefined
       ? undefined
-      : mapping.tiers.find((tier) => tier === value.trim().toLowerCase());
+      : mapping.tiers.find((tier) => normalise(tier) === normalise(value));
   const explicit = [price.id, price.lookupKey, price.productId]
     .map((key) => (key === undefined ? undefined : mapping.byId[key]))
     .find((value) => value !== undefined);
@@ -25,6 +26,11 @@ export function tierOf(price: BillingPrice, mapping: TierMapping): string {
   const fromSource = known(price.tier);
   if (fromSource) return fromSource;
   const key = price.lookupKey?.toLowerCase();
-  const byPrefix = key ? mapping.tiers.find((tier) => key.startsWith(tier)) : undefined;
+  // The longest matching tier name wins, so `professional_monthly` is not taken for a tier `pro`.
+  const byPrefix = key
+    ? [...mapping.tiers]
+        .sort((a, b) => b.length - a.length)
+        .find((tier) => key.startsWith(normalise(tier)))
+    : undefined;
   return byPrefix ?? 'other';
 }
