@@ -6,7 +6,9 @@ import type { AnyCollector } from './types.js';
 
 const folder = new URL('.', import.meta.url);
 const collectorFiles = readdirSync(folder)
-  .filter((file) => /^(postgres|analytics|billing)-.+\.ts$/.test(file) && !file.endsWith('.test.ts'))
+  .filter(
+    (file) => /^(postgres|analytics|billing)-.+\.ts$/.test(file) && !file.endsWith('.test.ts'),
+  )
   .sort();
 
 function isCollector(value: unknown): value is AnyCollector {
