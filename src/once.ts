@@ -3,11 +3,15 @@ import type { Config } from './config/schema.js';
 import { Exporter } from './exporter.js';
 import { resolveDatabase } from './serve.js';
 import { closeSources, createSources } from './sources/create-sources.js';
+import { stripeFromConfig } from './sources/stripe-from-config.js';
 
 /** Runs every collector once, prints the exposition, and reports failures by exit code. */
 export async function runOnceCommand(config: Config, log: Logger): Promise<number> {
   const { url, demo } = await resolveDatabase(config, log);
-  const sources = createSources(config, url, demo ? { stateUrl: demo.url } : {});
+  const sources = createSources(config, url, {
+    ...(demo ? { stateUrl: demo.url } : {}),
+    stripe: stripeFromConfig(config, log),
+  });
   const exporter = new Exporter(config, sources, log);
   try {
     const failed = await exporter.runOnce();

@@ -6,6 +6,7 @@ import { seedDemoData } from './demo/seed.js';
 import { Exporter } from './exporter.js';
 import { buildApp } from './http/app.js';
 import { closeSources, createSources } from './sources/create-sources.js';
+import { stripeFromConfig } from './sources/stripe-from-config.js';
 
 export interface RunningService {
   readonly url: string;
@@ -44,7 +45,10 @@ export async function resolveDatabase(
 export async function startService(config: Config, log: Logger): Promise<RunningService> {
   const { url, demo } = await resolveDatabase(config, log);
   // In demo mode the exporter owns the embedded database, so billing month openings are recorded there.
-  const sources = createSources(config, url, demo ? { stateUrl: demo.url } : {});
+  const sources = createSources(config, url, {
+    ...(demo ? { stateUrl: demo.url } : {}),
+    stripe: stripeFromConfig(config, log),
+  });
   const exporter = new Exporter(config, sources, log);
   const app = buildApp({ exporter, logger: log, ...(demo ? { notice: demoNotice } : {}) });
   const address = await app.listen({ host: config.server.host, port: config.server.port });

@@ -96,10 +96,20 @@ function parseTiers(value: unknown, where: string): PriceTier[] | undefined {
   if (value === null || value === undefined) return undefined;
   const list = typeof value === 'string' ? JSON.parse(value) : value;
   if (!Array.isArray(list)) throw new BillingRowError(`${where}: tiers is not a JSON array`);
+  const amount = (value: unknown, field: string) => {
+    const n = Number(value ?? 0);
+    if (!Number.isFinite(n))
+      throw new BillingRowError(`${where}: tiers.${field} is not a number ("${String(value)}")`);
+    return n;
+  };
   return list.map((tier: Row) => ({
-    upTo: tier.up_to === null || tier.up_to === undefined ? null : Number(tier.up_to),
-    unitAmount: Number(tier.unit_amount ?? 0),
-    flatAmount: Number(tier.flat_amount ?? 0),
+    // Stripe writes the open-ended last tier as "inf"; null means the same here.
+    upTo:
+      tier.up_to === null || tier.up_to === undefined || tier.up_to === 'inf'
+        ? null
+        : amount(tier.up_to, 'up_to'),
+    unitAmount: amount(tier.unit_amount, 'unit_amount'),
+    flatAmount: amount(tier.flat_amount, 'flat_amount'),
   }));
 }
 

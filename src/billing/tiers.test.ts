@@ -96,3 +96,13 @@ describe('tierOf: source tier and lookup key', () => {
     expect(tierOf(price({ tier: 'Starter' }), capitalised)).toBe('Starter');
   });
 });
+
+describe('tierOf with keys that name Object.prototype members', () => {
+  it.each(['constructor', 'toString', '__proto__', 'valueOf'])(
+    'lookup key %j is not an explicit mapping',
+    (key) => {
+      const mapping = { tiers: ['starter', 'professional'], byId: {} };
+      expect(tierOf(price({ lookupKey: key }), mapping)).toBe('other');
+    },
+  );
+});

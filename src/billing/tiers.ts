@@ -20,7 +20,10 @@ export function tierOf(price: BillingPrice, mapping: TierMapping): string {
       ? undefined
       : mapping.tiers.find((tier) => normalise(tier) === normalise(value));
   const explicit = [price.id, price.lookupKey, price.productId]
-    .map((key) => (key === undefined ? undefined : mapping.byId[key]))
+    // Own keys only: a lookup key such as `constructor` must not find Object.prototype's.
+    .map((key) =>
+      key !== undefined && Object.hasOwn(mapping.byId, key) ? mapping.byId[key] : undefined,
+    )
     .find((value) => value !== undefined);
   if (explicit !== undefined) return known(explicit) ?? 'other';
   const fromSource = known(price.tier);

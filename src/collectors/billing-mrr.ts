@@ -99,7 +99,7 @@ export const billingMrr: Collector<z.infer<typeof optionsSchema>> = {
   async collect({ sources, signal, options, reject, labelSets }) {
     const snapshot =
       options.source === 'stripe'
-        ? await requireStripe(sources.stripe).loadSnapshot(signal)
+        ? await requireStripe(sources.stripe).loadSnapshot(signal, reject)
         : await sources.app.readOnly(signal, (query) =>
             loadMirrorSnapshot(query, options.queries, reject),
           );

@@ -188,6 +188,11 @@ export const configSchema = z
           .default(20)
           .describe("Client-side throttle, below Stripe's read limits (100/s live, 25/s test)."),
         timeoutSeconds: z.number().positive().max(300).default(30).describe('Per-request timeout.'),
+        channelMetadataKey: z
+          .string()
+          .min(1)
+          .default('channel')
+          .describe('Customer metadata key holding the acquisition channel (revenue by channel).'),
         maxRetries: z
           .number()
           .int()

@@ -30,6 +30,10 @@ export interface Sources {
 
 /** Something that can deliver the whole billing state (Stripe). */
 export interface BillingSnapshotSource {
-  loadSnapshot(signal: AbortSignal): Promise<BillingSnapshot>;
+  /** `reject` receives objects the source left out, to be counted like bad rows. */
+  loadSnapshot(
+    signal: AbortSignal,
+    reject?: (reason: string, detail: Record<string, unknown>) => void,
+  ): Promise<BillingSnapshot>;
   close(): Promise<void>;
 }

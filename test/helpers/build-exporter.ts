@@ -4,6 +4,7 @@ import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { Exporter } from '../../src/exporter.js';
 import { closeSources, createSources } from '../../src/sources/create-sources.js';
+import { stripeFromConfig } from '../../src/sources/stripe-from-config.js';
 
 /** An exporter on `url` with config overrides and a silent logger; close it in afterEach/afterAll. */
 export function buildTestExporter(url: string, raw: Record<string, unknown> = {}) {
@@ -12,7 +13,7 @@ export function buildTestExporter(url: string, raw: Record<string, unknown> = {}
     database: { url, ...((raw.database as object) ?? {}) },
   });
   const log = pino({ level: 'silent' });
-  const sources = createSources(config, url);
+  const sources = createSources(config, url, { stripe: stripeFromConfig(config, log) });
   const exporter = new Exporter(config, sources, log);
   return {
     config,

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { snapshotFromMirrorRows } from './mirror-source.js';
+
+const base = {
+  customers: [{ customer_id: '1', channel: 'paid' }],
+  subscriptions: [
+    {
+      id: 's1',
+      customer_id: '1',
+      status: 'active',
+      currency: 'USD',
+      started_at: '2026-01-01T00:00:00Z',
+      cancel_at_period_end: false,
+    },
+  ],
+  discounts: [],
+};
+
+function itemWithTiers(tiers: unknown) {
+  return {
+    item_id: '1',
+    subscription_id: 's1',
+    quantity: 3,
+    price_id: 'p1',
+    product_id: 'prod',
+    billing_scheme: 'tiered',
+    tiers_mode: 'graduated',
+    tiers,
+    recurring_interval: 'month',
+    interval_count: 1,
+    usage_type: 'licensed',
+  };
+}
+
+describe('snapshotFromMirrorRows', () => {
+  it('reads Stripe\'s "inf" as the open-ended last tier', () => {
+    const rejected: string[] = [];
+    const snapshot = snapshotFromMirrorRows(
+      {
+        ...base,
+        items: [
+          itemWithTiers([
+            { up_to: 1, unit_amount: 100 },
+            { up_to: 'inf', unit_amount: 50 },
+          ]),
+        ],
+      },
+      (reason) => rejected.push(reason),
+    );
+    expect(rejected).toEqual([]);
+    expect(snapshot.subscriptions[0]?.items[0]?.price.tiers).toEqual([
+      { upTo: 1, unitAmount: 100, flatAmount: 0 },
+      { upTo: null, unitAmount: 50, flatAmount: 0 },
+    ]);
+    expect(snapshot.subscriptions[0]?.currency).toBe('usd');
+  });
+
+  it('rejects a tier amount that is not a number, naming the field, and leaves the subscription out', () => {
+    const rejected: Record<string, unknown>[] = [];
+    const snapshot = snapshotFromMirrorRows(
+      { ...base, items: [itemWithTiers([{ up_to: 'ten', unit_amount: 100 }])] },
+      (_reason, detail) => rejected.push(detail),
+    );
+    expect(snapshot.subscriptions).toEqual([]);
+    expect(String(rejected[0]?.error)).toContain('tiers.up_to is not a number ("ten")');
+  });
+
+  it('rejects an unknown status by name', () => {
+    const rejected: Record<string, unknown>[] = [];
+    const snapshot = snapshotFromMirrorRows(
+      { ...base, subscriptions: [{ ...base.subscriptions[0], status: 'zombie' }], items: [] },
+      (_reason, detail) => rejected.push(detail),
+    );
+    expect(snapshot.subscriptions).toEqual([]);
+    expect(String(rejected[0]?.error)).toContain('status "zombie" is unknown');
+  });
+});

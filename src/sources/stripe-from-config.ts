@@ -1,0 +1,11 @@
+import type { Logger } from 'pino';
+import { createStripeBillingSource } from '../billing/stripe-source.js';
+import type { Config } from '../config/schema.js';
+import type { BillingSnapshotSource } from './sources.js';
+
+/** The Stripe source when an API key is configured; none otherwise. */
+export function stripeFromConfig(config: Config, log: Logger): BillingSnapshotSource | undefined {
+  const { apiKey, ...options } = config.stripe;
+  if (!apiKey) return undefined;
+  return createStripeBillingSource({ ...options, apiKey }, log.child({ source: 'stripe' }));
+}

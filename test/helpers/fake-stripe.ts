@@ -1,0 +1,422 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type Stripe from 'stripe';
+
+/**
+ * A loopback HTTP server that answers the four list endpoints the exporter
+ * reads the way Stripe does (cursor pagination, newest first, expand, error
+ * bodies, Bearer auth), so the real SDK can be pointed at it. It holds fully
+ * expanded fixture objects and collapses what a request did not expand.
+ */
+
+export type FakeStripeResource = 'subscriptions' | 'prices' | 'coupons' | 'customers';
+
+export interface FakeStripeData {
+  readonly subscriptions: readonly Stripe.Subscription[];
+  readonly prices: readonly Stripe.Price[];
+  readonly coupons: readonly Stripe.Coupon[];
+  readonly customers: readonly Stripe.Customer[];
+}
+
+/** What the next requests answer instead of the list. */
+export type FakeStripeFault =
+  | 'rate_limit' // 429 with Retry-After
+  | 'rate_limit_400' // 400 with code rate_limit and Retry-After, which Stripe also sends
+  | 'server_error' // 500 api_error
+  | 'malformed_json' // 200 with a cut-off JSON body of the announced length
+  | 'drop_connection'; // the socket is closed without an answer
+
+export interface LoggedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  /** `expand[]` values in order. */
+  readonly expand: readonly string[];
+  /** performance.now() at arrival, in ms. */
+  readonly at: number;
+  readonly stripeVersion: string | undefined;
+  status?: number;
+}
+
+interface ResourceRules {
+  readonly object: string;
+  /** Fields holding an id unless expanded (paths inside one list element). */
+  readonly expandable: readonly string[];
+  /** Fields Stripe leaves out unless expanded. */
+  readonly includable: readonly string[];
+  /** Fields never sent on this list (expanding them would exceed four levels). */
+  readonly omitted: readonly string[];
+}
+
+const rules: Record<FakeStripeResource, ResourceRules> = {
+  subscriptions: {
+    object: 'subscription',
+    expandable: [
+      'customer',
+      'latest_invoice',
+      'discounts',
+      'discounts.source.coupon',
+      'items.data.discounts',
+      'items.data.discounts.source.coupon',
+      'items.data.price.product',
+    ],
+    includable: [],
+    omitted: [
+      'items.data.price.tiers',
+      'items.data.price.currency_options',
+      'items.data.plan.tiers',
+      'items.data.plan.product',
+    ],
+  },
+  prices: {
+    object: 'price',
+    expandable: ['product'],
+    includable: ['tiers', 'currency_options'],
+    omitted: [],
+  },
+  coupons: {
+    object: 'coupon',
+    expandable: [],
+    includable: ['applies_to', 'currency_options'],
+    omitted: [],
+  },
+  customers: {
+    object: 'customer',
+    expandable: ['discount.source.coupon'],
+    includable: [],
+    omitted: [],
+  },
+};
+
+/** Statuses the subscription list returns without a `status` filter: not ended ones. */
+const endedStatuses = ['canceled', 'incomplete_expired'];
+const subscriptionStatuses = [
+  'active',
+  'past_due',
+  'trialing',
+  'incomplete',
+  'incomplete_expired',
+  'unpaid',
+  'canceled',
+  'paused',
+];
+
+type Json = Record<string, unknown>;
+
+class FakeStripeError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: { type: string; message: string; code?: string; param?: string },
+  ) {
+    super(body.message);
+  }
+}
+
+/** Calls `leaf(holder, key)` for every object the dotted path leads to, through arrays. */
+function visit(
+  value: unknown,
+  path: readonly string[],
+  leaf: (holder: Json, key: string) => void,
+): void {
+  if (Array.isArray(value)) {
+    for (const element of value) visit(element, path, leaf);
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  const [head, ...rest] = path;
+  if (head === undefined) return;
+  if (rest.length === 0) leaf(value as Json, head);
+  else visit((value as Json)[head], rest, leaf);
+}
+
+const toRef = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(toRef);
+  if (typeof value === 'object' && value !== null && typeof (value as Json).id === 'string') {
+    return (value as Json).id;
+  }
+  return value;
+};
+
+/** The wire form: Decimal amounts become strings through their toJSON, as on the real API. */
+const wire = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+export class FakeStripe {
+  readonly requests: LoggedRequest[] = [];
+  /** Delay before every answer, in ms. */
+  latencyMs = 0;
+  private readonly faults: { kind: FakeStripeFault; retryAfterSeconds: number }[] = [];
+  private readonly denied = new Set<FakeStripeResource>();
+  private readonly byId = new Map<string, Json>();
+  private readonly server: Server;
+
+  private constructor(
+    private readonly apiKey: string,
+    private readonly data: FakeStripeData,
+  ) {
+    for (const list of Object.values(data) as (readonly { id: string }[])[]) {
+      for (const object of list) this.byId.set(object.id, wire(object) as unknown as Json);
+    }
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        res.destroy(error as Error);
+      });
+    });
+  }
+
+  static async start(options: {
+    apiKey: string;
+    data?: Partial<FakeStripeData>;
+    latencyMs?: number;
+  }): Promise<FakeStripe> {
+    const data = { subscriptions: [], prices: [], coupons: [], customers: [], ...options.data };
+    const fake = new FakeStripe(options.apiKey, data);
+    fake.latencyMs = options.latencyMs ?? 0;
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    return fake;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** The SDK client options that send requests here. */
+  get clientOptions(): { host: string; port: number; protocol: 'http' } {
+    return { host: '127.0.0.1', port: this.port, protocol: 'http' };
+  }
+
+  /** The next `count` requests fail this way. */
+  injectFaults(
+    kind: FakeStripeFault,
+    count: number,
+    options: { retryAfterSeconds?: number } = {},
+  ): void {
+    for (let i = 0; i < count; i += 1) {
+      this.faults.push({ kind, retryAfterSeconds: options.retryAfterSeconds ?? 1 });
+    }
+  }
+
+  /** Answers 403 on this list, as for a restricted key without read access to it. */
+  deny(resource: FakeStripeResource): void {
+    this.denied.add(resource);
+  }
+
+  requestsTo(resource: FakeStripeResource): LoggedRequest[] {
+    return this.requests.filter((r) => r.path === `/v1/${resource}`);
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const query = Object.fromEntries(url.searchParams);
+    const expand = [...url.searchParams]
+      .filter(([key]) => /^expand(\[\d*\])?$/.test(key))
+      .map(([, value]) => value);
+    const entry: LoggedRequest = {
+      method: req.method ?? '',
+      path: url.pathname,
+      query,
+      expand,
+      at: performance.now(),
+      stripeVersion: req.headers['stripe-version'] as string | undefined,
+    };
+    this.requests.push(entry);
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    const fault = this.faults.shift();
+    if (fault?.kind === 'drop_connection') {
+      entry.status = 0;
+      req.socket.destroy();
+      return;
+    }
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      entry.status = status;
+      const text = typeof body === 'string' ? body : JSON.stringify(body);
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(text),
+        'request-id': `req_fake_${this.requests.length}`,
+        ...headers,
+      });
+      res.end(text);
+    };
+    if (fault) {
+      const retryAfter = { 'retry-after': String(fault.retryAfterSeconds) };
+      const rateLimited = {
+        type: 'invalid_request_error',
+        code: 'rate_limit',
+        message: 'Too many requests hit the API too quickly.',
+      };
+      if (fault.kind === 'rate_limit') return send(429, { error: rateLimited }, retryAfter);
+      if (fault.kind === 'rate_limit_400') return send(400, { error: rateLimited }, retryAfter);
+      if (fault.kind === 'server_error') {
+        return send(500, {
+          error: { type: 'api_error', message: 'Something went wrong on our end.' },
+        });
+      }
+      return send(200, '{"object":"list","data":[{"id":"sub_');
+    }
+    try {
+      send(200, this.answer(req, url.pathname, query, expand));
+    } catch (error) {
+      if (!(error instanceof FakeStripeError)) throw error;
+      send(error.status, { error: error.body });
+    }
+  }
+
+  private answer(
+    req: IncomingMessage,
+    path: string,
+    query: Record<string, string>,
+    expand: string[],
+  ) {
+    const presented = /^Bearer (.*)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (presented !== this.apiKey) {
+      // Stripe masks most of the key it quotes; quoting all of it here makes the
+      // exporter's own redaction the only thing keeping it out of errors and logs.
+      throw new FakeStripeError(401, {
+        type: 'invalid_request_error',
+        message: `Invalid API Key provided: ${presented ?? '(none)'}`,
+      });
+    }
+    const resource = /^\/v1\/(subscriptions|prices|coupons|customers)$/.exec(path)?.[1] as
+      | FakeStripeResource
+      | undefined;
+    if (req.method !== 'GET' || !resource) {
+      throw new FakeStripeError(404, {
+        type: 'invalid_request_error',
+        message: `Unrecognized request URL (${req.method}: ${path}).`,
+      });
+    }
+    if (this.denied.has(resource)) {
+      throw new FakeStripeError(403, {
+        type: 'invalid_request_error',
+        message: `The provided key '${presented}' does not have the required permissions for this endpoint.`,
+      });
+    }
+    const limit = parseLimit(query.limit);
+    const requested = parseExpand(expand, rules[resource]);
+    const ordered = this.filter(resource, query)
+      .slice()
+      .sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    const { page, hasMore } = paginate(ordered, limit, query, rules[resource].object);
+    return {
+      object: 'list',
+      data: page.map((object) => this.render(object, rules[resource], requested)),
+      has_more: hasMore,
+      url: `/v1/${resource}`,
+    };
+  }
+
+  private filter(resource: FakeStripeResource, query: Record<string, string>) {
+    const all: readonly { id: string; created: number }[] = this.data[resource];
+    if (resource !== 'subscriptions') return all;
+    const status = query.status;
+    const subscriptions = this.data.subscriptions;
+    if (status === 'all') return subscriptions;
+    if (status === undefined) return subscriptions.filter((s) => !endedStatuses.includes(s.status));
+    if (status === 'ended') return subscriptions.filter((s) => endedStatuses.includes(s.status));
+    if (!subscriptionStatuses.includes(status)) {
+      throw new FakeStripeError(400, {
+        type: 'invalid_request_error',
+        message: `Invalid status: must be one of all, ended, ${subscriptionStatuses.join(', ')}`,
+        param: 'status',
+      });
+    }
+    return subscriptions.filter((s) => s.status === status);
+  }
+
+  /** One object as a list answer carries it, given what was expanded. */
+  private render(object: { id: string }, rule: ResourceRules, requested: readonly string[]): Json {
+    const out = wire(object) as unknown as Json;
+    const wanted = (path: string) => requested.some((r) => r === path || r.startsWith(`${path}.`));
+    for (const path of rule.omitted)
+      visit(out, path.split('.'), (holder, key) => delete holder[key]);
+    for (const path of rule.includable) {
+      if (!wanted(path)) visit(out, path.split('.'), (holder, key) => delete holder[key]);
+    }
+    // Shallow paths first, so a collapsed parent leaves nothing below it to visit.
+    const byDepth = [...rule.expandable].sort((a, b) => a.split('.').length - b.split('.').length);
+    for (const path of byDepth) {
+      visit(out, path.split('.'), (holder, key) => {
+        holder[key] = wanted(path) ? this.expandRef(holder[key]) : toRef(holder[key]);
+      });
+    }
+    return out;
+  }
+
+  /** An expanded reference: the object itself, looked up when the fixture holds only its id. */
+  private expandRef(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map((v) => this.expandRef(v));
+    if (typeof value === 'string') {
+      const found = this.byId.get(value);
+      return found ? wire(found) : value;
+    }
+    return value;
+  }
+}
+
+function parseLimit(value: string | undefined): number {
+  if (value === undefined) return 10;
+  const limit = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(limit >= 1 && limit <= 100)) {
+    throw new FakeStripeError(400, {
+      type: 'invalid_request_error',
+      code: 'parameter_invalid_integer',
+      message: `Invalid limit: must be between 1 and 100 (got ${value})`,
+      param: 'limit',
+    });
+  }
+  return limit;
+}
+
+/** Expand paths of a list start with `data.`, go at most four levels deep and name expandable fields. */
+function parseExpand(expand: readonly string[], rule: ResourceRules): string[] {
+  return expand.map((path) => {
+    const invalid = (message: string) =>
+      new FakeStripeError(400, { type: 'invalid_request_error', message, param: 'expand' });
+    if (path.split('.').length > 4) {
+      throw invalid(`You cannot expand more than 4 levels of a property. Property: ${path}`);
+    }
+    const inner = path.startsWith('data.') ? path.slice('data.'.length) : undefined;
+    if (!inner || ![...rule.expandable, ...rule.includable].includes(inner)) {
+      throw invalid(`This property cannot be expanded (${path}).`);
+    }
+    return inner;
+  });
+}
+
+/** Stripe's cursors: the page after `starting_after`, or the page just before `ending_before`. */
+function paginate<T extends { id: string }>(
+  ordered: readonly T[],
+  limit: number,
+  query: Record<string, string>,
+  objectName: string,
+): { page: readonly T[]; hasMore: boolean } {
+  const after = query.starting_after;
+  const before = query.ending_before;
+  if (after !== undefined && before !== undefined) {
+    throw new FakeStripeError(400, {
+      type: 'invalid_request_error',
+      message: 'You may only specify one of these parameters: ending_before, starting_after.',
+    });
+  }
+  const cursor = after ?? before;
+  const index = cursor === undefined ? -1 : ordered.findIndex((o) => o.id === cursor);
+  if (cursor !== undefined && index < 0) {
+    throw new FakeStripeError(400, {
+      type: 'invalid_request_error',
+      code: 'resource_missing',
+      message: `No such ${objectName}: '${cursor}'`,
+      param: after !== undefined ? 'starting_after' : 'ending_before',
+    });
+  }
+  if (before !== undefined) {
+    const start = Math.max(0, index - limit);
+    return { page: ordered.slice(start, index), hasMore: start > 0 };
+  }
+  const start = index + 1;
+  return { page: ordered.slice(start, start + limit), hasMore: start + limit < ordered.length };
+}
