@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseConfig } from '../config/load.js';
+import { grafanaArtifacts } from '../dashboards/index.js';
+import type { KpiConfig } from '../kpi/kpi-config.js';
 import { configurationDocument } from './config-doc.js';
 import { collectorsTable, metricsDocument } from './metrics-doc.js';
 import { alertRulesYaml, recordingRulesYaml, runbooksDocument } from './prometheus-rules.js';
@@ -19,11 +21,19 @@ export function buildArtifacts(root: URL): Artifact[] {
   // The committed artifacts use the default KPI config; `generate --config` is for users' own.
   const { kpi } = parseConfig({});
   return [
-    { path: 'prometheus/rules/chom-recording.rules.yml', content: recordingRulesYaml(kpi) },
-    { path: 'prometheus/rules/chom-alerts.rules.yml', content: alertRulesYaml(kpi) },
-    { path: 'docs/runbooks.md', content: runbooksDocument(kpi) },
+    ...monitoringArtifacts(kpi),
     { path: 'docs/metrics.md', content: metricsDocument() },
     { path: 'docs/configuration.md', content: configurationDocument() },
     { path: 'README.md', content: replaceSection(readme, 'collectors', collectorsTable()) },
+  ];
+}
+
+/** What a deployment needs (rules, runbooks, dashboards), from a KPI config: the default or a user's. */
+export function monitoringArtifacts(kpi: KpiConfig): Artifact[] {
+  return [
+    { path: 'prometheus/rules/chom-recording.rules.yml', content: recordingRulesYaml(kpi) },
+    { path: 'prometheus/rules/chom-alerts.rules.yml', content: alertRulesYaml(kpi) },
+    { path: 'docs/runbooks.md', content: runbooksDocument(kpi) },
+    ...grafanaArtifacts(kpi),
   ];
 }

@@ -1,0 +1,550 @@
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { dashboardUids } from '../kpi/alert-rules.js';
+import type { KpiConfig } from '../kpi/kpi-config.js';
+import {
+  barGaugePanel,
+  buildBoard,
+  filterVariable,
+  fixedColor,
+  labelVariable,
+  override,
+  statPanel,
+  timeSeriesPanel,
+  titleOf,
+  units,
+} from './common.js';
+import { above, below, complement, pct, seedBenchmarks } from './thresholds.js';
+
+const C = 'currency="$currency"';
+
+/** Business KPI board: revenue, customer economics, churn, engagement, funnel, spend. */
+export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
+  const t = kpi.thresholds;
+  const cur = kpi.reportingCurrency;
+  const target = kpi.mrrTargetDefault;
+  const mrr = `currency:chom_revenue_mrr:sum{${C}}`;
+  const mrrAtMonthStart = `sum by (currency) (chom_revenue_mrr_month_start{${C}})`;
+  const growthSteps = below({
+    warning: t.mrrGrowth.warning,
+    critical: negate(t.mrrDecline.critical),
+  });
+  const moneyNote = `Amounts are in the currency chosen above (no conversion between currencies).`;
+  const targetNote = `Colours against the KPI config's thresholds, which are in ${cur}.`;
+
+  return buildBoard({
+    uid: dashboardUids.business,
+    title: titleOf('business'),
+    description:
+      'Revenue, customer economics and core business health: for executives and business leaders. Daily: MRR and DAU; weekly: funnel and customers; monthly: LTV:CAC and churn.',
+    tags: ['chom', 'business', 'kpi'],
+    timeFrom: 'now-30d',
+    variables: [
+      labelVariable({
+        name: 'currency',
+        label: 'Currency',
+        description: 'Money panels show one currency at a time; amounts are never converted.',
+        query: 'label_values(chom_revenue_mrr, currency)',
+        current: cur,
+      }),
+      filterVariable({
+        name: 'tier',
+        label: 'Tier',
+        description: 'Pricing tiers shown in "MRR by tier".',
+        query: `label_values(chom_revenue_mrr{${C}}, tier)`,
+      }),
+    ],
+    rows: [
+      {
+        title: 'Revenue',
+        cells: [
+          statPanel({
+            title: 'MRR ($currency)',
+            description: `Monthly recurring revenue: the predictable revenue of all active subscriptions, normalised to a month, after discounts. The primary indicator of business health. A steady upward trend is healthy growth; flat or declining means more new customers or less churn are needed. Green once it reaches the monthly target of ${target} ${cur} from the KPI config. ${moneyNote}`,
+            unit: units.money,
+            queries: [{ expr: mrr, legend: 'MRR ({{currency}})' }],
+            thresholds: [
+              { value: null, color: 'orange' },
+              { value: target, color: 'green' },
+            ],
+            width: 4,
+            height: 5,
+          }),
+          statPanel({
+            title: 'MRR growth (30 days)',
+            description: `Change of MRR against 30 days ago ((current - previous) / previous). Measures whether growth accelerates or slows. Healthy: 5-15% for established businesses, 15-30% early stage. Orange below ${pct(t.mrrGrowth.warning)}, red when MRR fell by more than ${pct(t.mrrDecline.critical)} (the alert thresholds). Needs 30 days of Prometheus history.`,
+            unit: units.ratio,
+            queries: [
+              {
+                expr: `currency:chom_revenue_mrr_growth:ratio30d{${C}}`,
+                legend: 'MRR growth ({{currency}})',
+              },
+            ],
+            thresholds: growthSteps,
+            decimals: 1,
+            width: 4,
+            height: 5,
+          }),
+          statPanel({
+            title: 'MRR growth this month',
+            description:
+              'Change of MRR since the first day of this calendar month (UTC): (MRR now - MRR at month start) / MRR at month start. Available from the first scrape; early in the month it is naturally small, so it is not coloured against the 30-day growth target.',
+            unit: units.ratio,
+            queries: [
+              {
+                expr: `(${mrr} - ${mrrAtMonthStart}) / (${mrrAtMonthStart} > 0)`,
+                legend: 'Month to date ({{currency}})',
+              },
+            ],
+            decimals: 1,
+            width: 4,
+            height: 5,
+          }),
+          statPanel({
+            title: `Progress to MRR target (${cur})`,
+            description: `MRR in ${cur} divided by the monthly MRR target of ${target} ${cur} (mrrTargetDefault in the KPI config). 100% means the goal is met; orange below it.`,
+            unit: units.ratio,
+            queries: [
+              {
+                expr: `currency:chom_revenue_mrr:sum{currency="${cur}"} / ${target}`,
+                legend: 'Of target',
+              },
+            ],
+            thresholds: [
+              { value: null, color: 'orange' },
+              { value: 1, color: 'green' },
+            ],
+            decimals: 0,
+            width: 4,
+            height: 5,
+          }),
+          statPanel({
+            title: 'ARR ($currency)',
+            description: `Annual recurring revenue = 12 x MRR: the yearly run-rate of current subscriptions. ${moneyNote}`,
+            unit: units.money,
+            queries: [
+              { expr: `currency:chom_revenue_arr:sum{${C}}`, legend: 'ARR ({{currency}})' },
+            ],
+            width: 4,
+            height: 5,
+          }),
+          statPanel({
+            title: 'ARPA ($currency)',
+            description: `Average revenue per account (ARPC in the seed): MRR / paying customers. Indicates pricing effectiveness and upsell success: a low ARPA suggests a price increase or better tier segmentation; a rising ARPA shows successful upselling. ${moneyNote}`,
+            unit: units.money,
+            queries: [{ expr: `chom_revenue_arpa{${C}}`, legend: 'ARPA ({{currency}})' }],
+            width: 4,
+            height: 5,
+          }),
+          timeSeriesPanel({
+            title: 'MRR trend and 30-day forecast ($currency)',
+            description: `MRR over time and a linear forecast of where it will be in 30 days if the trend of the last 7 days continues (predict_linear). The dashed line is the monthly MRR target (${target} ${cur}, from the KPI config; it applies when the currency is ${cur}). Look at the trend, not single points. ${moneyNote}`,
+            unit: units.money,
+            queries: [
+              { expr: mrr, legend: 'MRR ({{currency}})' },
+              {
+                expr: `predict_linear(${mrr}[7d], 30 * 86400)`,
+                legend: 'Forecast 30 days ahead ({{currency}})',
+              },
+            ],
+            thresholds: [
+              { value: null, color: 'transparent' },
+              { value: target, color: 'green' },
+            ],
+            thresholdLines: true,
+            overrides: [
+              override.byQuery('B', [
+                { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
+              ]),
+            ],
+            width: 12,
+            height: 8,
+          }),
+          timeSeriesPanel({
+            title: 'MRR by tier ($currency)',
+            description: `MRR split by pricing tier, stacked (the top line is total MRR of the selected tiers). Shows which tiers drive growth and whether customers move up-market. ${moneyNote}`,
+            unit: units.money,
+            queries: [
+              {
+                expr: `sum by (tier, currency) (chom_revenue_mrr{${C}, tier=~"$tier"})`,
+                legend: '{{tier}} ({{currency}})',
+              },
+            ],
+            stacked: true,
+            width: 12,
+            height: 8,
+          }),
+        ],
+      },
+      {
+        title: 'Revenue retention and MRR movements (this month)',
+        cells: [
+          barGaugePanel({
+            title: 'MRR movements this month ($currency)',
+            description: `Where this month's MRR change comes from: new customers, expansion (upgrades), reactivation, contraction (downgrades) and churn (cancellations), since the 1st of the month (UTC). Losses are shown as positive amounts. MRR at month start + new + reactivation + expansion - contraction - churn = MRR now. ${moneyNote}`,
+            unit: units.money,
+            queries: [
+              {
+                expr: `sum by (movement, currency) (chom_revenue_mrr_movement{${C}})`,
+                legend: '{{movement}}',
+                instant: true,
+              },
+            ],
+            overrides: [
+              override.byRegexp('^(new|expansion|reactivation)$', [fixedColor('green')]),
+              override.byRegexp('^(contraction|churn)$', [fixedColor('red')]),
+            ],
+            width: 8,
+            height: 6,
+          }),
+          statPanel({
+            title: 'Net revenue retention',
+            description: `NRR this month: (MRR at month start + expansion - contraction - churn) / MRR at month start. Above 100% the existing customers grow revenue on their own; orange below ${pct(t.nrr.warning)} (the alert threshold).`,
+            unit: units.ratio,
+            queries: [
+              { expr: `currency:chom_revenue_nrr:ratio{${C}}`, legend: 'NRR ({{currency}})' },
+            ],
+            thresholds: below(t.nrr),
+            decimals: 1,
+            width: 4,
+            height: 6,
+          }),
+          statPanel({
+            title: 'Quick ratio',
+            description:
+              'SaaS quick ratio this month: MRR gained (new + expansion + reactivation) / MRR lost (contraction + churn). Above 1 the business grows; around 4 is considered efficient growth. Empty when no MRR was lost this month.',
+            unit: units.multiple,
+            queries: [
+              {
+                expr: `currency:chom_revenue_quick_ratio:ratio{${C}}`,
+                legend: 'Quick ratio ({{currency}})',
+              },
+            ],
+            decimals: 2,
+            width: 4,
+            height: 6,
+          }),
+          timeSeriesPanel({
+            title: 'Revenue churn this month (gross and net)',
+            description:
+              'Share of the MRR at month start lost this month. Gross = (churn + contraction) / opening MRR; net also subtracts expansion and reactivation, so a negative net churn means existing customers grew revenue.',
+            unit: units.ratio,
+            queries: [
+              {
+                expr: `chom_revenue_churn_ratio{${C}}`,
+                legend: '{{kind}} ({{currency}})',
+              },
+            ],
+            width: 8,
+            height: 6,
+          }),
+        ],
+      },
+      {
+        title: 'Customers, churn and retention',
+        cells: [
+          statPanel({
+            title: 'Paying customers',
+            description:
+              'Customers with MRR above zero now, and at the start of the month for comparison.',
+            unit: units.count,
+            queries: [
+              { expr: 'chom_customers', legend: 'Now' },
+              { expr: 'chom_customers_month_start', legend: 'At month start' },
+            ],
+            width: 4,
+            height: 5,
+          }),
+          statPanel({
+            title: 'Customer churn (this month)',
+            description: `Share of the customers paying at the start of the month who cancelled since (customers lost / customers at month start). Benchmarks: excellent < 2%, good 2-5%, concerning 5-7%, critical > 7%. Orange from ${pct(t.churnRate.warning)}, red from ${pct(t.churnRate.critical)} (the alert thresholds). Look for rising churn among high-value customers.`,
+            unit: units.ratio,
+            queries: [{ expr: 'chom_customer_churn_ratio', legend: 'Churn' }],
+            thresholds: above(t.churnRate),
+            decimals: 1,
+            width: 4,
+            height: 5,
+          }),
+          statPanel({
+            title: 'Customer retention (this month)',
+            description: `1 - customer churn: the share of customers at month start still paying. Shows product stickiness; target above 95% a month. Coloured by the same thresholds as churn (orange below ${pct(complement(t.churnRate).warning)}, red below ${pct(complement(t.churnRate).critical)}).`,
+            unit: units.ratio,
+            queries: [{ expr: '1 - chom_customer_churn_ratio', legend: 'Retention' }],
+            thresholds: below(complement(t.churnRate)),
+            decimals: 1,
+            width: 4,
+            height: 5,
+          }),
+          statPanel({
+            title: 'Churn run-rate (whole month)',
+            description:
+              'Month-to-date customer churn extrapolated to the whole month (churn x days in month / day of month): early in the month this is what churn will be if it continues at the same pace. Coloured by the churn thresholds.',
+            unit: units.ratio,
+            queries: [{ expr: 'chom:customer_churn_runrate:ratio', legend: 'Run-rate' }],
+            thresholds: above(t.churnRate),
+            decimals: 1,
+            width: 4,
+            height: 5,
+          }),
+          barGaugePanel({
+            title: 'Customer movements this month',
+            description:
+              'Customers this month by movement: new, reactivated, expanded (upgraded), contracted (downgraded) and churned (cancelled), since the 1st (UTC).',
+            unit: units.count,
+            queries: [
+              {
+                expr: 'sum by (movement) (chom_customer_movements)',
+                legend: '{{movement}}',
+                instant: true,
+              },
+            ],
+            overrides: [
+              override.byRegexp('^(new|expansion|reactivation)$', [fixedColor('green')]),
+              override.byRegexp('^(contraction|churn)$', [fixedColor('red')]),
+            ],
+            width: 8,
+            height: 5,
+          }),
+          timeSeriesPanel({
+            title: 'Customer churn and retention over time',
+            description: `Month-to-date churn, its whole-month run-rate and retention (1 - churn). The dashed lines are the churn alert thresholds (${pct(t.churnRate.warning)}, ${pct(t.churnRate.critical)}). Churn resets on the 1st of each month.`,
+            unit: units.ratio,
+            queries: [
+              { expr: 'chom_customer_churn_ratio', legend: 'Churn (month to date)' },
+              { expr: 'chom:customer_churn_runrate:ratio', legend: 'Churn run-rate' },
+              { expr: '1 - chom_customer_churn_ratio', legend: 'Retention' },
+            ],
+            thresholds: above(t.churnRate),
+            thresholdLines: true,
+            width: 24,
+            height: 7,
+          }),
+        ],
+      },
+      {
+        title: 'Customer economics',
+        cells: [
+          statPanel({
+            title: 'CAC ($currency)',
+            description: `Customer acquisition cost: marketing spend over 30 days / new paying customers over 30 days. Benchmarks: low-touch SaaS $100-400, mid-market $500-2,000, enterprise $5,000+. Red flag: CAC rising faster than ARPA. Orange above ${t.cac.warning} and red above ${t.cac.critical} ${cur} (alert thresholds). ${targetNote}`,
+            unit: units.money,
+            queries: [
+              {
+                expr: `currency:chom_customer_acquisition_cost:ratio30d{${C}}`,
+                legend: 'CAC ({{currency}})',
+              },
+            ],
+            thresholds: above(t.cac),
+            width: 4,
+            height: 6,
+          }),
+          statPanel({
+            title: 'LTV ($currency)',
+            description: `Customer lifetime value: ARPA x gross margin (${kpi.grossMargin}) / monthly churn run-rate. The revenue a customer is expected to bring over its lifetime, and so how much you can spend to acquire one. Empty while nobody churned this month. ${moneyNote}`,
+            unit: units.money,
+            queries: [
+              { expr: `currency:chom_customer_ltv:estimate{${C}}`, legend: 'LTV ({{currency}})' },
+            ],
+            width: 4,
+            height: 6,
+          }),
+          statPanel({
+            title: 'LTV : CAC',
+            description: `Customer value per unit of acquisition cost. Below 1 each customer loses money; 1-3 is weak; 3-5 is good, sustainable growth; above 5 consider investing more in growth. Red below ${t.ltvToCac.critical}, orange below ${t.ltvToCac.warning} (alert thresholds). When low: reduce CAC or improve retention and pricing.`,
+            unit: units.multiple,
+            queries: [
+              { expr: `currency:chom_ltv_to_cac:ratio{${C}}`, legend: 'LTV:CAC ({{currency}})' },
+            ],
+            thresholds: below(t.ltvToCac),
+            decimals: 1,
+            width: 4,
+            height: 6,
+          }),
+          statPanel({
+            title: 'CAC payback (months)',
+            description: `Months of gross margin a new customer needs to repay its acquisition cost: CAC / (ARPA x gross margin ${kpi.grossMargin}). Shorter is better; under 12 months is typical for healthy SaaS.`,
+            unit: units.multiple,
+            queries: [
+              { expr: `currency:chom_cac_payback:months{${C}}`, legend: 'Payback ({{currency}})' },
+            ],
+            decimals: 1,
+            width: 4,
+            height: 6,
+          }),
+          timeSeriesPanel({
+            title: 'LTV and CAC over time ($currency)',
+            description: `Lifetime value against acquisition cost. The gap between the lines is the margin earned on each new customer; LTV should stay at least ${t.ltvToCac.warning ?? 3} times CAC. ${moneyNote}`,
+            unit: units.money,
+            queries: [
+              { expr: `currency:chom_customer_ltv:estimate{${C}}`, legend: 'LTV ({{currency}})' },
+              {
+                expr: `currency:chom_customer_acquisition_cost:ratio30d{${C}}`,
+                legend: 'CAC ({{currency}})',
+              },
+            ],
+            width: 8,
+            height: 6,
+          }),
+        ],
+      },
+      {
+        title: 'Engagement',
+        cells: [
+          statPanel({
+            title: 'Active users (DAU / WAU / MAU)',
+            description:
+              'Distinct users with a session in the last 24 hours (DAU), 7 days (WAU) and 30 days (MAU). Indicates engagement and value delivery; WAU suits products used weekly.',
+            unit: units.count,
+            queries: [
+              { expr: 'chom_users_active_daily', legend: 'DAU' },
+              { expr: 'chom_users_active_weekly', legend: 'WAU' },
+              { expr: 'chom_users_active_monthly', legend: 'MAU' },
+            ],
+            width: 8,
+            height: 6,
+          }),
+          statPanel({
+            title: 'DAU / MAU',
+            description: `Stickiness: the share of monthly users active on a given day. Above ${pct(seedBenchmarks.dauMauVeryEngaged)} is a very engaged user base, 10-20% moderate, below 10% low (investigate drop-off). Orange below ${pct(t.dauMau.warning)} (the alert threshold).`,
+            unit: units.ratio,
+            queries: [{ expr: 'chom:users_dau_mau:ratio', legend: 'DAU/MAU' }],
+            thresholds: below(t.dauMau),
+            decimals: 1,
+            width: 4,
+            height: 6,
+          }),
+          timeSeriesPanel({
+            title: 'Active users over time',
+            description:
+              'DAU, WAU and MAU over time. A growing gap between DAU and MAU means users come less often.',
+            unit: units.count,
+            queries: [
+              { expr: 'chom_users_active_daily', legend: 'DAU' },
+              { expr: 'chom_users_active_weekly', legend: 'WAU' },
+              { expr: 'chom_users_active_monthly', legend: 'MAU' },
+            ],
+            width: 12,
+            height: 6,
+          }),
+        ],
+      },
+      {
+        title: 'Conversion funnel',
+        cells: [
+          barGaugePanel({
+            title: 'Funnel in the selected period',
+            description:
+              'Users reaching each funnel stage in the selected time range: signed up, activated (reached the "aha moment" of onboarding), started a trial, converted to paid. The drop between bars is where users are lost.',
+            unit: units.count,
+            queries: [
+              {
+                expr: 'sum(increase(chom_funnel_signups_total[$__range]))',
+                legend: '1. Signed up',
+                instant: true,
+              },
+              {
+                expr: 'sum(increase(chom_funnel_activated_total[$__range]))',
+                legend: '2. Activated',
+                instant: true,
+              },
+              {
+                expr: 'sum(increase(chom_funnel_trial_started_total[$__range]))',
+                legend: '3. Started a trial',
+                instant: true,
+              },
+              {
+                expr: 'sum(increase(chom_funnel_paid_total[$__range]))',
+                legend: '4. Converted to paid',
+                instant: true,
+              },
+            ],
+            decimals: 0,
+            width: 12,
+            height: 6,
+          }),
+          statPanel({
+            title: 'Signup → activation (7 days)',
+            description: `Share of signups who completed activation, over the last 7 days. Target above 60%. Orange below ${pct(t.activationRate.warning)} (the alert threshold). If low: simplify onboarding, improve the first-run experience, add product tours.`,
+            unit: units.ratio,
+            queries: [{ expr: 'chom:funnel_activation:ratio7d', legend: 'Activation' }],
+            thresholds: below(t.activationRate),
+            decimals: 1,
+            width: 4,
+            height: 6,
+          }),
+          statPanel({
+            title: 'Activation → trial (30 days)',
+            description: `Share of activated users who started a trial, over 30 days. Target above ${pct(seedBenchmarks.trialStart)} (seed benchmark): a clear value proposition and an easy trial start help.`,
+            unit: units.ratio,
+            queries: [{ expr: 'chom:funnel_trial_start:ratio30d', legend: 'Trial start' }],
+            thresholds: below({ warning: seedBenchmarks.trialStart, critical: null }),
+            decimals: 1,
+            width: 4,
+            height: 6,
+          }),
+          statPanel({
+            title: 'Trial → paid (30 days)',
+            description: `Share of trials that became paying customers, over 30 days. Excellent above 40%, good 25-40%, needs improvement below 25%. Red below ${pct(t.trialToPaid.critical)}, orange below ${pct(t.trialToPaid.warning)} (alert thresholds). Improve by engaging users during the trial and demonstrating ROI early.`,
+            unit: units.ratio,
+            queries: [{ expr: 'chom:funnel_trial_to_paid:ratio30d', legend: 'Trial to paid' }],
+            thresholds: below(t.trialToPaid),
+            decimals: 1,
+            width: 4,
+            height: 6,
+          }),
+        ],
+      },
+      {
+        title: 'Marketing spend',
+        cells: [
+          statPanel({
+            title: 'Marketing spend ($currency)',
+            description: `Marketing spend booked over the trailing 30 and 7 business days, all channels. Together with new paying customers it gives CAC. ${moneyNote}`,
+            unit: units.money,
+            queries: [
+              {
+                expr: `sum by (currency) (chom_marketing_spend{window="30d", ${C}})`,
+                legend: '30 days ({{currency}})',
+              },
+              {
+                expr: `sum by (currency) (chom_marketing_spend{window="7d", ${C}})`,
+                legend: '7 days ({{currency}})',
+              },
+            ],
+            width: 4,
+            height: 7,
+          }),
+          barGaugePanel({
+            title: 'Marketing spend by channel, 30 days ($currency)',
+            description: `Spend per acquisition channel over the trailing 30 business days. Compare with signups and CPA by channel on the Growth & Marketing board. ${moneyNote}`,
+            unit: units.money,
+            queries: [
+              {
+                expr: `sum by (channel, currency) (chom_marketing_spend{window="30d", ${C}})`,
+                legend: '{{channel}}',
+                instant: true,
+              },
+            ],
+            width: 10,
+            height: 7,
+          }),
+          timeSeriesPanel({
+            title: 'Marketing spend by channel, trailing 7 days ($currency)',
+            description: `Spend per channel over the trailing 7 business days, over time: shows budget shifts between channels. ${moneyNote}`,
+            unit: units.money,
+            queries: [
+              {
+                expr: `sum by (channel, currency) (chom_marketing_spend{window="7d", ${C}})`,
+                legend: '{{channel}} ({{currency}})',
+              },
+            ],
+            stacked: true,
+            width: 10,
+            height: 7,
+          }),
+        ],
+      },
+    ],
+  });
+}
+
+const negate = (value: number | null) => (value === null ? null : -value);

@@ -1,0 +1,457 @@
+import { TableCellDisplayMode } from '@grafana/grafana-foundation-sdk/common';
+import { type Dashboard, FieldColorModeId } from '@grafana/grafana-foundation-sdk/dashboard';
+import { dashboardUids } from '../kpi/alert-rules.js';
+import type { KpiConfig } from '../kpi/kpi-config.js';
+import {
+  barGaugePanel,
+  buildBoard,
+  filterVariable,
+  labelVariable,
+  override,
+  pieChartPanel,
+  statPanel,
+  tablePanel,
+  thresholdsProperty,
+  timeSeriesPanel,
+  titleOf,
+  unitProperty,
+  units,
+} from './common.js';
+import { below, pct, seedBenchmarks } from './thresholds.js';
+
+const C = 'currency="$currency"';
+const CH = 'channel=~"$channel"';
+
+/** Growth & Marketing board: acquisition, channels, campaigns, landing pages, referrals, cohorts. */
+export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
+  const t = kpi.thresholds;
+  const roi = seedBenchmarks.marketingRoi;
+  const email = seedBenchmarks.email;
+  const moneyNote = 'Amounts are in the currency chosen above (no conversion between currencies).';
+  const campaign = (stage: string) => `max by (campaign) (chom_email_campaign_${stage})`;
+  const emailRate = (stage: string) => `${campaign(stage)} / (${campaign('sent')} > 0)`;
+  const allCampaigns = (stage: string) => `sum(chom_email_campaign_${stage})`;
+
+  return buildBoard({
+    uid: dashboardUids.growth,
+    title: titleOf('growth'),
+    description:
+      'Acquisition channels, campaign performance and growth: for marketing teams, to put spend where it works. Daily: signups and CPA; weekly: channel comparison and week-over-week growth; monthly: cohorts and ROI by channel.',
+    tags: ['chom', 'growth', 'marketing', 'kpi'],
+    timeFrom: 'now-30d',
+    variables: [
+      labelVariable({
+        name: 'currency',
+        label: 'Currency',
+        description: 'Money panels show one currency at a time; amounts are never converted.',
+        query: 'label_values(chom_marketing_spend, currency)',
+        current: kpi.reportingCurrency,
+      }),
+      filterVariable({
+        name: 'channel',
+        label: 'Channel',
+        description: 'Acquisition channels shown in the channel panels.',
+        query: 'label_values(chom_users_signups_total, channel)',
+      }),
+    ],
+    rows: [
+      {
+        title: 'Acquisition',
+        cells: [
+          statPanel({
+            title: 'Signups (7 days)',
+            description: `New user registrations over the last 7 days: the top-of-funnel health indicator; watch the trend, not single numbers. Red below ${t.weeklySignups.critical}, orange below ${t.weeklySignups.warning} (alert thresholds).`,
+            unit: units.count,
+            queries: [{ expr: 'chom:users_signups:increase7d', legend: 'Signups (7 days)' }],
+            thresholds: below(t.weeklySignups),
+            decimals: 0,
+            width: 4,
+            height: 5,
+          }),
+          statPanel({
+            title: 'Signup growth (week over week)',
+            description:
+              'Signups of the last 7 days against the 7 days before: ((this week - last week) / last week). Early stage: 20%+ weekly is strong. Needs 14 days of Prometheus history.',
+            unit: units.ratio,
+            queries: [{ expr: 'chom:users_signups_growth:ratio7d', legend: 'WoW growth' }],
+            decimals: 1,
+            width: 4,
+            height: 5,
+          }),
+          statPanel({
+            title: 'Activation rate (7 days)',
+            description: `Share of signups who completed activation (their first meaningful action) over 7 days: the bridge from acquisition to engagement. Excellent above 70%, good 50-70%, needs work below 50%; orange below ${pct(t.activationRate.warning)} (the alert threshold).`,
+            unit: units.ratio,
+            queries: [{ expr: 'chom:funnel_activation:ratio7d', legend: 'Activation' }],
+            thresholds: below(t.activationRate),
+            decimals: 1,
+            width: 4,
+            height: 5,
+          }),
+          statPanel({
+            title: 'Registered users',
+            description:
+              'All registered users (not deleted): the user base that signups add to and that monthly active users are drawn from.',
+            unit: units.count,
+            queries: [{ expr: 'chom_users', legend: 'Registered users' }],
+            width: 4,
+            height: 5,
+          }),
+          statPanel({
+            title: 'Signups and activations (selected period)',
+            description:
+              'Signups and users who activated in the selected time range (all channels).',
+            unit: units.count,
+            queries: [
+              {
+                expr: 'sum(increase(chom_funnel_signups_total[$__range]))',
+                legend: 'Signups',
+                instant: true,
+              },
+              {
+                expr: 'sum(increase(chom_users_activated_total[$__range]))',
+                legend: 'Activated',
+                instant: true,
+              },
+            ],
+            decimals: 0,
+            width: 8,
+            height: 5,
+          }),
+          timeSeriesPanel({
+            title: 'Signups per hour by channel',
+            description:
+              'New signups per hour by acquisition channel: organic search, paid ads, referral, direct, social, email, content. Double down on channels that grow; test and fix the ones that stall.',
+            unit: units.count,
+            queries: [
+              {
+                expr: `sum by (channel) (rate(chom_users_signups_total{${CH}}[$__rate_interval])) * 3600`,
+                legend: '{{channel}}',
+              },
+            ],
+            stacked: true,
+            width: 12,
+            height: 8,
+          }),
+          pieChartPanel({
+            title: 'Signups by channel (selected period)',
+            description:
+              'Mix of acquisition channels in the selected time range. Diversify to avoid depending on one channel.',
+            unit: units.count,
+            queries: [
+              {
+                expr: `sum by (channel) (increase(chom_users_signups_total{${CH}}[$__range]))`,
+                legend: '{{channel}}',
+                instant: true,
+              },
+            ],
+            decimals: 0,
+            width: 12,
+            height: 8,
+          }),
+        ],
+      },
+      {
+        title: 'Channels: spend, cost and return',
+        cells: [
+          barGaugePanel({
+            title: 'Marketing spend by channel, 30 days ($currency)',
+            description: `Marketing spend per channel over the trailing 30 business days. ${moneyNote}`,
+            unit: units.money,
+            queries: [
+              {
+                expr: `sum by (channel) (chom_marketing_spend{window="30d", ${C}, ${CH}})`,
+                legend: '{{channel}}',
+                instant: true,
+              },
+            ],
+            width: 6,
+            height: 8,
+          }),
+          barGaugePanel({
+            title: 'Cost per acquisition by channel, 30 days ($currency)',
+            description: `Channel spend over 30 days / signups from that channel over 30 days: what one new user costs per channel. Shift budget from high-CPA to low-CPA channels; the acceptable CPA depends on LTV. Channels without spend (organic, direct, referral) have no CPA. ${moneyNote}`,
+            unit: units.money,
+            queries: [
+              {
+                expr: `max by (channel) (channel:chom_cost_per_acquisition:ratio30d{${C}, ${CH}})`,
+                legend: '{{channel}}',
+                instant: true,
+              },
+            ],
+            width: 6,
+            height: 8,
+          }),
+          barGaugePanel({
+            title: 'Marketing ROI by channel',
+            description: `MRR from customers acquired through the channel / the channel's marketing spend over 30 days. Below ${roi.breakEven} the channel loses money (optimise or cut), above ${roi.good} is good, above ${roi.excellent} excellent (invest more). Brand building pays back later than this shows.`,
+            unit: units.multiple,
+            queries: [
+              {
+                expr: `max by (channel) (channel:chom_marketing_roi:ratio{${C}, ${CH}})`,
+                legend: '{{channel}}',
+                instant: true,
+              },
+            ],
+            thresholds: [
+              { value: null, color: 'red' },
+              { value: roi.breakEven, color: 'orange' },
+              { value: roi.good, color: 'green' },
+              { value: roi.excellent, color: 'blue' },
+            ],
+            decimals: 2,
+            width: 6,
+            height: 8,
+          }),
+          barGaugePanel({
+            title: 'MRR by acquisition channel ($currency)',
+            description: `Monthly recurring revenue of paying customers by the channel that acquired them: which channels bring revenue, not just signups. ${moneyNote}`,
+            unit: units.money,
+            queries: [
+              {
+                expr: `sum by (channel) (chom_revenue_by_channel{${C}, ${CH}})`,
+                legend: '{{channel}}',
+                instant: true,
+              },
+            ],
+            width: 6,
+            height: 8,
+          }),
+        ],
+      },
+      {
+        title: 'Email campaigns',
+        cells: [
+          tablePanel({
+            title: 'Email campaign funnel',
+            description:
+              'For each recent campaign: recipients sent, opened, clicked and converted, and the open, click-through and conversion rates (of sent). Benchmarks for B2B SaaS: open 15-25%, click-through 2-5%, conversion 1-5%. Improve opens with subject lines and send times, clicks with clear calls to action, conversions with the landing page.',
+            unit: units.count,
+            queries: [
+              { expr: campaign('sent'), legend: 'Sent', instant: true, table: true },
+              { expr: campaign('opened'), legend: 'Opened', instant: true, table: true },
+              { expr: campaign('clicked'), legend: 'Clicked', instant: true, table: true },
+              { expr: campaign('converted'), legend: 'Converted', instant: true, table: true },
+              { expr: emailRate('opened'), legend: 'Open rate', instant: true, table: true },
+              { expr: emailRate('clicked'), legend: 'Click rate', instant: true, table: true },
+              {
+                expr: emailRate('converted'),
+                legend: 'Conversion rate',
+                instant: true,
+                table: true,
+              },
+            ],
+            transformations: [
+              { id: 'merge', options: {} },
+              {
+                id: 'organize',
+                options: {
+                  excludeByName: { Time: true },
+                  renameByName: {
+                    campaign: 'Campaign',
+                    'Value #A': 'Sent',
+                    'Value #B': 'Opened',
+                    'Value #C': 'Clicked',
+                    'Value #D': 'Converted',
+                    'Value #E': 'Open rate',
+                    'Value #F': 'Click rate',
+                    'Value #G': 'Conversion rate',
+                  },
+                },
+              },
+            ],
+            overrides: [
+              override.byRegexp('.* rate$', [
+                unitProperty(units.ratio),
+                { id: 'decimals', value: 1 },
+              ]),
+            ],
+            width: 16,
+            height: 9,
+          }),
+          barGaugePanel({
+            title: 'Email rates across recent campaigns',
+            description: `Open, click-through and conversion rates over all recent campaigns together (of emails sent). Red below the seed's B2B benchmarks: open ${pct(email.openRate)}, click-through ${pct(email.clickRate)}, conversion ${pct(email.conversionRate)}.`,
+            unit: units.ratio,
+            queries: [
+              {
+                expr: `${allCampaigns('opened')} / (${allCampaigns('sent')} > 0)`,
+                legend: 'Open rate',
+                instant: true,
+              },
+              {
+                expr: `${allCampaigns('clicked')} / (${allCampaigns('sent')} > 0)`,
+                legend: 'Click-through rate',
+                instant: true,
+              },
+              {
+                expr: `${allCampaigns('converted')} / (${allCampaigns('sent')} > 0)`,
+                legend: 'Conversion rate',
+                instant: true,
+              },
+            ],
+            overrides: [
+              override.byQuery('A', [
+                thresholdsProperty(below({ warning: email.openRate, critical: null })),
+              ]),
+              override.byQuery('B', [
+                thresholdsProperty(below({ warning: email.clickRate, critical: null })),
+              ]),
+              override.byQuery('C', [
+                thresholdsProperty(below({ warning: email.conversionRate, critical: null })),
+              ]),
+            ],
+            decimals: 1,
+            min: 0,
+            max: 1,
+            width: 8,
+            height: 9,
+          }),
+        ],
+      },
+      {
+        title: 'Landing pages',
+        cells: [
+          timeSeriesPanel({
+            title: 'Landing page visits per hour',
+            description:
+              'Visits per hour of each landing page: where campaign and search traffic lands.',
+            unit: units.count,
+            queries: [
+              {
+                expr: 'sum by (page) (rate(chom_landing_page_visits_total[$__rate_interval])) * 3600',
+                legend: '{{page}}',
+              },
+            ],
+            width: 12,
+            height: 8,
+          }),
+          barGaugePanel({
+            title: 'Landing page conversion (7 days)',
+            description: `Share of visits that converted (completed the page's call to action) over 7 days, per page. Above 10% is above average, 5-10% average, below 5% below average; orange below ${pct(t.landingPageConversion.warning)} (the alert threshold). Check headline, value proposition, social proof, form length and load time.`,
+            unit: units.ratio,
+            queries: [
+              {
+                expr: 'max by (page) (page:chom_landing_page_conversion:ratio7d)',
+                legend: '{{page}}',
+                instant: true,
+              },
+            ],
+            thresholds: below(t.landingPageConversion),
+            decimals: 1,
+            width: 12,
+            height: 8,
+          }),
+        ],
+      },
+      {
+        title: 'Referrals and virality',
+        cells: [
+          statPanel({
+            title: 'K-factor (30 days)',
+            description: `Virality: new users each active user brings = invitations per user x invitation conversion = completed referrals over 30 days / monthly active users. Above ${seedBenchmarks.kFactorViral} growth is viral; at 1 self-sustaining; below 1 other channels are needed. Improve by making sharing easy and rewarding both sides.`,
+            unit: units.multiple,
+            queries: [{ expr: 'chom:referrals_k_factor:ratio30d', legend: 'K-factor' }],
+            thresholds: below({ warning: seedBenchmarks.kFactorViral, critical: null }),
+            decimals: 3,
+            width: 4,
+            height: 7,
+          }),
+          statPanel({
+            title: 'Referral conversion (selected period)',
+            description:
+              'Share of referral invitations sent in the selected time range that led to a signup in it. 20-40% is strong.',
+            unit: units.ratio,
+            queries: [
+              {
+                expr: 'sum(increase(chom_referrals_completed_total[$__range])) / (sum(increase(chom_referrals_sent_total[$__range])) > 0)',
+                legend: 'Referral conversion',
+                instant: true,
+              },
+            ],
+            decimals: 1,
+            width: 4,
+            height: 7,
+          }),
+          timeSeriesPanel({
+            title: 'Referrals sent and completed per hour',
+            description:
+              'Referral invitations sent by customers and invitations that turned into signups, per hour.',
+            unit: units.count,
+            queries: [
+              {
+                expr: 'sum(rate(chom_referrals_sent_total[$__rate_interval])) * 3600',
+                legend: 'Sent',
+              },
+              {
+                expr: 'sum(rate(chom_referrals_completed_total[$__rate_interval])) * 3600',
+                legend: 'Completed',
+              },
+            ],
+            width: 16,
+            height: 7,
+          }),
+        ],
+      },
+      {
+        title: 'Cohort retention',
+        cells: [
+          tablePanel({
+            title: 'Cohort retention (share of each signup month still active)',
+            description:
+              'Each row is a signup cohort (month, UTC); each column the months since signup (M00 = the signup month); each cell the share of the cohort with a session in that month. Read down a column to see whether newer cohorts retain better, along a row for the shape of the curve (a flattening "smile" is good). Healthy: month 1 above 60%, month 3 above 40%, month 12 above 20%.',
+            unit: units.ratio,
+            queries: [
+              {
+                expr: 'label_replace(label_replace(max by (cohort, month_offset) (chom_cohort_retention_ratio), "month", "M$1", "month_offset", "([0-9][0-9])"), "month", "M0$1", "month_offset", "([0-9])")',
+                legend: '{{cohort}} {{month}}',
+                instant: true,
+                table: true,
+              },
+            ],
+            min: 0,
+            max: 1,
+            decimals: 0,
+            colorScheme: FieldColorModeId.ContinuousRdYlGr,
+            cellOptions: { type: TableCellDisplayMode.ColorBackground },
+            transformations: [
+              {
+                id: 'groupingToMatrix',
+                options: {
+                  rowField: 'cohort',
+                  columnField: 'month',
+                  valueField: 'Value',
+                  emptyValue: 'null',
+                },
+              },
+              {
+                id: 'organize',
+                options: { renameByName: { 'cohort\\month': 'Cohort' } },
+              },
+            ],
+            overrides: [
+              override.byName('Cohort', [{ id: 'custom.cellOptions', value: { type: 'auto' } }]),
+            ],
+            width: 16,
+            height: 10,
+          }),
+          barGaugePanel({
+            title: 'Cohort size',
+            description:
+              'Users who signed up in each cohort month: the base the retention percentages are taken of. Small cohorts make percentages jumpy.',
+            unit: units.count,
+            queries: [
+              {
+                expr: 'max by (cohort) (chom_cohort_size)',
+                legend: '{{cohort}}',
+                instant: true,
+              },
+            ],
+            width: 8,
+            height: 10,
+          }),
+        ],
+      },
+    ],
+  });
+}

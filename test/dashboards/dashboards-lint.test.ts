@@ -1,0 +1,363 @@
+import { readFileSync } from 'node:fs';
+import type { Dashboard, Panel } from '@grafana/grafana-foundation-sdk/dashboard';
+import { describe, expect, it } from 'vitest';
+import { collectors } from '../../src/collectors/index.js';
+import { parseConfig } from '../../src/config/load.js';
+import { datasourceRef, datasourceUid } from '../../src/dashboards/common.js';
+import { dashboards } from '../../src/dashboards/index.js';
+import { dashboardUids } from '../../src/kpi/alert-rules.js';
+import { recordingRules } from '../../src/kpi/recording-rules.js';
+import { selfMetricSpecs } from '../../src/metrics/self-metrics.js';
+import { exclusions, isExcluded } from './lint-exclusions.js';
+import {
+  allPanels,
+  allQueries,
+  boards,
+  dataPanels,
+  expand,
+  isRow,
+  labelValuesQuery,
+  targetsOf,
+  variablesOf,
+} from './model.js';
+import { analyse } from './promql.js';
+
+const { kpi } = parseConfig({});
+const root = new URL('../../', import.meta.url);
+
+/** Sentinel windows (as grafana/dashboard-linter expands them) so the rate-interval rule can tell them apart. */
+const sentinels = { rateInterval: '8869990787ms', range: '6969690787ms' };
+const expandForLint = (expr: string, board: Dashboard) => expand(expr, board, sentinels);
+
+const exporterMetrics = [...collectors.flatMap((c) => c.metrics), ...selfMetricSpecs];
+const metricTypes = new Map(exporterMetrics.map((m) => [m.name, m.type]));
+const recordedNames = new Set(recordingRules(kpi).map((rule) => rule.record));
+const rangeFunctions = ['rate', 'irate', 'increase'];
+
+/** Grafana unit ids the boards may use (a subset of Grafana's unit registry). */
+const grafanaUnits = new Set([
+  'none',
+  'short',
+  'percent',
+  'percentunit',
+  'currencyUSD',
+  'currencyEUR',
+  'currencyGBP',
+  's',
+  'ms',
+  'm',
+  'h',
+  'd',
+  'dtdurations',
+  'dtdhms',
+  'reqps',
+  'ops',
+  'cps',
+  'cpm',
+  'bool',
+  'bytes',
+]);
+
+const boardCases = boards.map((b) => [b.dashboard.uid ?? '', b] as const);
+const panelCases = boards.flatMap(({ dashboard }) =>
+  dataPanels(dashboard).map(
+    (panel) => [dashboard.uid ?? '', panel.title ?? '', panel, dashboard] as const,
+  ),
+);
+const queryCases = allQueries().map((q) => [q.board, q.panel, q.refId, q] as const);
+
+describe('dashboards: grafana/dashboard-linter rules', () => {
+  it.each(boardCases)('%s: uneditable-dashboard (editable: false)', (_, { dashboard }) => {
+    expect(dashboard.editable).toBe(false);
+  });
+
+  it.each(boardCases)(
+    '%s: template-datasource-rule (one Prometheus `datasource` variable, labelled "Data source")',
+    (_, { dashboard }) => {
+      const datasources = variablesOf(dashboard).filter((v) => v.type === 'datasource');
+      expect(datasources).toHaveLength(1);
+      expect(datasources[0]).toMatchObject({
+        name: 'datasource',
+        label: 'Data source',
+        query: 'prometheus',
+        current: { value: datasourceUid },
+      });
+    },
+  );
+
+  it.each(boardCases)(
+    '%s: template-on-time-change-reload-rule (query variables refresh on time range change, read the datasource variable)',
+    (_, { dashboard }) => {
+      for (const variable of variablesOf(dashboard).filter((v) => v.type === 'query')) {
+        expect(variable.refresh, variable.name).toBe(2);
+        expect(variable.datasource, variable.name).toEqual(datasourceRef);
+      }
+    },
+  );
+
+  it.each(boardCases)(
+    '%s: template-label-promql-rule (label_values selectors parse and name exported metrics)',
+    (_, { dashboard }) => {
+      for (const variable of variablesOf(dashboard).filter((v) => v.type === 'query')) {
+        const parsed = labelValuesQuery(variable.query);
+        expect(parsed, `${variable.name}: ${String(variable.query)}`).toBeDefined();
+        const analysis = analyse(expandForLint(parsed?.selector ?? '', dashboard));
+        expect(analysis.errors, variable.name).toEqual([]);
+        for (const { metric } of analysis.selectors) {
+          expect(metricTypes.has(metric ?? ''), `${variable.name}: ${metric}`).toBe(true);
+        }
+      }
+    },
+  );
+
+  it.each(panelCases)(
+    '%s / %s: panel-datasource-rule (panel and every target read the datasource variable)',
+    (_, __, panel) => {
+      expect(panel.datasource).toEqual(datasourceRef);
+      for (const target of targetsOf(panel)) {
+        expect(target.datasource, target.refId).toEqual(datasourceRef);
+      }
+    },
+  );
+
+  it.each(panelCases)(
+    '%s / %s: panel-title-description-rule (title and a real description)',
+    (_, __, panel) => {
+      expect(panel.title?.trim()).toBeTruthy();
+      expect(panel.description?.length ?? 0).toBeGreaterThan(60);
+    },
+  );
+
+  it.each(panelCases)('%s / %s: panel-units-rule (a valid unit)', (_, __, panel) => {
+    expect(grafanaUnits).toContain(panel.fieldConfig?.defaults?.unit);
+  });
+
+  it.each(panelCases)('%s / %s: panel-no-targets-rule', (_, __, panel) => {
+    expect(targetsOf(panel).length).toBeGreaterThan(0);
+    for (const target of targetsOf(panel)) expect(target.expr?.trim()).toBeTruthy();
+  });
+
+  it.each(queryCases)(
+    '%s / %s / %s: target-promql-rule (parses with lezer-promql after variable expansion)',
+    (_, __, ___, query) => {
+      expect(analyse(expandForLint(query.expr, query.dashboard)).errors, query.expr).toEqual([]);
+    },
+  );
+
+  it.each(queryCases)(
+    '%s / %s / %s: target-rate-interval-rule (rate/irate/increase over $__rate_interval)',
+    (board, panel, _, query) => {
+      const { selectors } = analyse(expandForLint(query.expr, query.dashboard));
+      const allowed = [sentinels.rateInterval];
+      if (isExcluded('target-rate-interval-rule', board, panel)) allowed.push(sentinels.range);
+      for (const selector of selectors.filter((s) =>
+        rangeFunctions.includes(s.rangeFunction ?? ''),
+      )) {
+        expect(
+          allowed,
+          `${selector.rangeFunction}(${selector.metric}[${selector.range}])`,
+        ).toContain(selector.range);
+      }
+    },
+  );
+
+  it.each(queryCases)(
+    '%s / %s / %s: target-counter-agg-rule (counters only inside rate/irate/increase)',
+    (_, __, ___, query) => {
+      for (const selector of analyse(expandForLint(query.expr, query.dashboard)).selectors) {
+        const counter =
+          selector.metric?.endsWith('_total') ||
+          metricTypes.get(selector.metric ?? '') === 'counter';
+        if (counter) expect(rangeFunctions, selector.metric).toContain(selector.rangeFunction);
+      }
+    },
+  );
+
+  it('lists a reason for every exclusion, and every entry names a panel that needs it', () => {
+    for (const [rule, exclusion] of Object.entries(exclusions)) {
+      expect(exclusion.reason.length, rule).toBeGreaterThan(40);
+      for (const entry of exclusion.entries ?? []) {
+        const board = boards.find((b) => b.dashboard.uid === entry.dashboard)?.dashboard;
+        const panel = board && dataPanels(board).find((p) => p.title === entry.panel);
+        expect(panel, `${rule}: ${entry.dashboard} / ${entry.panel}`).toBeDefined();
+        const exprs = targetsOf(panel as Panel).map((t) => t.expr ?? '');
+        expect(
+          exprs.some((e) => e.includes('[$__range]')),
+          entry.panel,
+        ).toBe(true);
+      }
+    }
+  });
+});
+
+describe('dashboards: structure', () => {
+  it('has the three boards with the uids the alert rules link to, unique titles and files', () => {
+    expect(boards.map((b) => b.dashboard.uid)).toEqual([
+      dashboardUids.business,
+      dashboardUids.customerSuccess,
+      dashboardUids.growth,
+    ]);
+    expect(new Set(boards.map((b) => b.dashboard.title)).size).toBe(3);
+    for (const { dashboard } of boards) {
+      expect(dashboard.uid).toMatch(/^[a-z0-9-]{8,40}$/);
+    }
+  });
+
+  it.each(boardCases)(
+    '%s: is the classic model for file provisioning',
+    (_, { path, dashboard }) => {
+      const text = readFileSync(new URL(path, root), 'utf8');
+      expect(dashboard.schemaVersion).toBe(42);
+      expect(text).not.toContain('__inputs');
+      expect(text).not.toContain('${DS_');
+      expect(text).not.toContain('"apiVersion"');
+      expect(dashboard.id ?? null).toBeNull();
+    },
+  );
+
+  it.each(boardCases)('%s: unique panel ids (rows included) and refIds', (_, { dashboard }) => {
+    const ids = allPanels(dashboard).map((p) => p.id);
+    expect(ids.every((id) => Number.isInteger(id) && (id ?? 0) > 0)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const panel of dataPanels(dashboard)) {
+      const refIds = targetsOf(panel).map((t) => t.refId);
+      expect(refIds, panel.title).toEqual(refIds.map((_, i) => String.fromCharCode(65 + i)));
+    }
+  });
+
+  it.each(boardCases)(
+    '%s: panels inside the 24-column grid, none overlapping',
+    (_, { dashboard }) => {
+      const boxes = allPanels(dashboard).map((panel) => ({ title: panel.title, ...panel.gridPos }));
+      for (const box of boxes) {
+        const { x = -1, y = -1, w = 0, h = 0 } = box;
+        expect(x >= 0 && y >= 0 && w >= 1 && h >= 1 && x + w <= 24, `${box.title}`).toBe(true);
+      }
+      for (const [i, a] of boxes.entries()) {
+        for (const b of boxes.slice(i + 1)) {
+          const overlap =
+            (a.x ?? 0) < (b.x ?? 0) + (b.w ?? 0) &&
+            (b.x ?? 0) < (a.x ?? 0) + (a.w ?? 0) &&
+            (a.y ?? 0) < (b.y ?? 0) + (b.h ?? 0) &&
+            (b.y ?? 0) < (a.y ?? 0) + (a.h ?? 0);
+          expect(overlap, `${a.title} overlaps ${b.title}`).toBe(false);
+        }
+      }
+    },
+  );
+
+  it.each(boardCases)('%s: rows span the grid and start each section', (_, { dashboard }) => {
+    const rows = (dashboard.panels ?? []).filter(isRow);
+    expect(rows.length).toBeGreaterThan(2);
+    for (const row of rows) expect(row.gridPos).toMatchObject({ x: 0, w: 24, h: 1 });
+    expect(isRow((dashboard.panels ?? [])[0] as Panel)).toBe(true);
+  });
+
+  it.each(panelCases)(
+    '%s / %s: thresholds start at null (-infinity) and ascend; single-value panels reduce with lastNotNull',
+    (_, __, panel) => {
+      const overridden = (panel.fieldConfig?.overrides ?? []).flatMap((o) =>
+        o.properties.filter((p) => p.id === 'thresholds').map((p) => p.value?.steps ?? []),
+      ) as { value: number | null }[][];
+      for (const steps of [panel.fieldConfig?.defaults?.thresholds?.steps ?? [], ...overridden]) {
+        expect(steps.length).toBeGreaterThan(0);
+        expect(steps[0]?.value).toBeNull();
+        const values = steps.slice(1).map((s) => s.value as number);
+        expect(values).toEqual([...values].sort((a, b) => a - b));
+        expect(new Set(values).size).toBe(values.length);
+      }
+      if (['stat', 'gauge', 'bargauge', 'piechart'].includes(panel.type)) {
+        expect(
+          (panel.options as { reduceOptions?: { calcs?: string[] } }).reduceOptions?.calcs,
+        ).toEqual(['lastNotNull']);
+      }
+    },
+  );
+
+  it.each(boardCases)(
+    '%s: variables are used, multi-value ones only as =~"$name"',
+    (_, { dashboard }) => {
+      const text = JSON.stringify({ panels: dashboard.panels, variables: variablesOf(dashboard) });
+      for (const variable of variablesOf(dashboard)) {
+        expect(text, variable.name).toMatch(new RegExp(`\\$(\\{)?${variable.name}\\b`));
+        if (variable.type !== 'query') continue;
+        if (variable.multi) {
+          expect(variable).toMatchObject({ includeAll: true, allValue: '.*' });
+          for (const { expr } of allQueries().filter((q) => q.dashboard === dashboard)) {
+            for (const use of expr.matchAll(new RegExp(`(.{3})"\\$${variable.name}"`, 'g'))) {
+              expect(use[1], expr).toMatch(/=~$/);
+            }
+          }
+        }
+      }
+    },
+  );
+
+  it.each(boardCases)(
+    '%s: links to the other two boards, keeping time and variables',
+    (_, { dashboard }) => {
+      const others = Object.values(dashboardUids).filter((uid) => uid !== dashboard.uid);
+      const links = dashboard.links ?? [];
+      expect(links.map((l) => l.url)).toEqual(others.map((uid) => `/d/${uid}`));
+      for (const link of links) expect(link).toMatchObject({ keepTime: true, includeVars: true });
+    },
+  );
+
+  it('money panels never carry a currency symbol: the currency is in the title or legend', () => {
+    for (const [, title, panel] of panelCases) {
+      const exprs = targetsOf(panel).map((t) => t.expr ?? '');
+      if (!exprs.some((e) => /currency="\$currency"/.test(e))) continue;
+      const unit = panel.fieldConfig?.defaults?.unit ?? '';
+      expect(unit.startsWith('currency'), title).toBe(false);
+      const legends = targetsOf(panel).map(
+        (t) => (t as { legendFormat?: string }).legendFormat ?? '',
+      );
+      const named = title.includes('$currency') || legends.every((l) => l.includes('{{currency}}'));
+      if (unit === 'short') expect(named, title).toBe(true);
+    }
+  });
+});
+
+describe('dashboards: metrics', () => {
+  it.each(queryCases)(
+    '%s / %s / %s: references only exported metrics and recording rules',
+    (_, __, ___, query) => {
+      for (const { metric } of analyse(expandForLint(query.expr, query.dashboard)).selectors) {
+        expect(metric, query.expr).toBeDefined();
+        const known = metricTypes.has(metric ?? '') || recordedNames.has(metric ?? '');
+        expect(known, `${metric} in ${query.expr}`).toBe(true);
+      }
+    },
+  );
+
+  it('shows every metric of the seed contract on some board', () => {
+    const used = new Set(
+      allQueries().flatMap((q) =>
+        analyse(expandForLint(q.expr, q.dashboard)).selectors.map((s) => s.metric),
+      ),
+    );
+    const recordedFrom = recordingRules(kpi).filter((rule) => used.has(rule.record));
+    const viaRules = new Set(
+      recordedFrom.flatMap((rule) => analyse(rule.expr).selectors.map((s) => s.metric)),
+    );
+    const seedMetrics = exporterMetrics.filter((m) => m.seedName).map((m) => m.name);
+    const missing = seedMetrics.filter((name) => !used.has(name) && !viaRules.has(name));
+    expect(missing).toEqual([]);
+  });
+
+  it('takes thresholds and targets from the KPI config', () => {
+    const custom = parseConfig({
+      kpi: {
+        mrrTargetDefault: 123456,
+        thresholds: { churnRate: { warning: 0.11, critical: 0.13 }, nps: { warning: 42 } },
+        resolutionSlaSeconds: { critical: 4321 },
+      },
+    }).kpi;
+    const text = JSON.stringify(dashboards(custom));
+    const defaults = JSON.stringify(dashboards(kpi));
+    for (const value of ['123456', '0.11', '0.13', '"value":42', '4321']) {
+      expect(text, value).toContain(value);
+      expect(defaults, value).not.toContain(value);
+    }
+  });
+});
