@@ -2,39 +2,69 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { ConfigError, loadConfig } from './config/load.js';
+import type { Config } from './config/schema.js';
+import { monitoringArtifacts } from './generate/artifacts.js';
+import { writeArtifacts } from './generate/write-artifacts.js';
 import { createLogger } from './logger.js';
 import { runOnceCommand } from './once.js';
 import { startService } from './serve.js';
 
-const usage = `Usage: chom-exporter [command] [--config FILE]
+const help: Record<string, string> = {
+  main: `Usage: chom-exporter [command] [options]
 
 Commands:
   serve          run the exporter (default)
+  demo           run on the embedded demo database, whatever database is configured
   check-config   validate the configuration and exit (0 valid, 2 invalid)
   once           run every collector once, print the exposition, exit 1 if any failed
+  generate       write the Prometheus rules, runbooks and Grafana dashboards for your KPI config
 
 Options:
   --config FILE  YAML configuration file (or CHOM_CONFIG)
-  --help         show this help`;
+  --help         help for a command: chom-exporter <command> --help`,
+  serve: `Usage: chom-exporter serve [--config FILE]
+
+Runs the exporter: collectors on their schedules, /metrics, /healthz, /readyz, / and POST /-/reload.
+Without a database URL it starts an embedded PostgreSQL with demo data.
+SIGHUP or POST /-/reload re-reads the configuration and swaps it in only if it is valid.
+SIGTERM or SIGINT shut down gracefully (10 s at most).`,
+  demo: `Usage: chom-exporter demo [--config FILE]
+
+Runs the exporter on an embedded PostgreSQL filled with deterministic demo data, ignoring any
+configured database URL (the rest of the configuration applies).`,
+  'check-config': `Usage: chom-exporter check-config [--config FILE]
+
+Validates the configuration file and environment. Exit 0 when valid; exit 2 and one line per
+problem, naming the key, when not.`,
+  once: `Usage: chom-exporter once [--config FILE]
+
+Runs every enabled collector once, prints the exposition on stdout (logs on stderr) and exits 1
+when any collector failed. For debugging queries and overrides.`,
+  generate: `Usage: chom-exporter generate [--config FILE] [--out DIR]
+
+Writes prometheus/rules/*.rules.yml, docs/runbooks.md and grafana/dashboards/*.json under DIR
+(default: the current folder) with the thresholds and targets of your kpi configuration.`,
+};
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { config: { type: 'string' }, help: { type: 'boolean' } },
+    options: { config: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } },
   });
   const command = positionals[0] ?? 'serve';
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  if (!['serve', 'check-config', 'once'].includes(command)) {
-    process.stderr.write(`unknown command "${command}"\n\n${usage}\n`);
+  if (!(command in help) || command === 'main') {
+    process.stderr.write(`unknown command "${command}"\n\n${help.main}\n`);
     return 2;
   }
-  let config: ReturnType<typeof loadConfig>;
+  if (values.help) {
+    process.stdout.write(`${help[positionals[0] ? command : 'main']}\n`);
+    return 0;
+  }
+  const readConfig = (): Config => loadConfig(undefined, values.config);
+  let config: Config;
   try {
-    config = loadConfig(undefined, values.config);
+    config = readConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -42,21 +72,38 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  if (command === 'check-config') {
-    process.stdout.write('configuration is valid\n');
-    return 0;
+  switch (command) {
+    case 'check-config':
+      process.stdout.write('configuration is valid\n');
+      return 0;
+    case 'generate':
+      for (const path of writeArtifacts(values.out ?? '.', monitoringArtifacts(config.kpi))) {
+        process.stdout.write(`wrote ${path}\n`);
+      }
+      return 0;
+    case 'once':
+      // stdout carries the exposition; logs go to stderr so the two never mix.
+      return runOnceCommand(config, createLogger(config.log.level, pino.destination(2)));
+    default: {
+      const demo = command === 'demo';
+      const withoutDatabase = (c: Config): Config =>
+        demo ? { ...c, database: { ...c.database, url: undefined } } : c;
+      return serve(withoutDatabase(config), () => withoutDatabase(readConfig()));
+    }
   }
-  const log = createLogger(config.log.level);
-  if (command === 'once') {
-    // stdout carries the exposition; logs go to stderr so the two never mix.
-    return runOnceCommand(config, createLogger(config.log.level, pino.destination(2)));
-  }
+}
 
-  const service = await startService(config, log);
+async function serve(config: Config, readConfig: () => Config): Promise<number> {
+  const log = createLogger(config.log.level);
+  const service = await startService(config, log, readConfig);
+  process.on('SIGHUP', () => {
+    log.info('SIGHUP: reloading the configuration');
+    void service.reload();
+  });
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, 'shutting down');
-      // A second signal, or a shutdown that hangs, ends the process regardless.
+      // A shutdown that hangs ends the process regardless.
       setTimeout(() => process.exit(1), 10_000).unref();
       service.close().then(resolve, (error) => {
         log.error({ err: error }, 'error during shutdown');

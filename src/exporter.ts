@@ -4,41 +4,53 @@ import { createRunners, runAll } from './collectors/collector-set.js';
 import type { CollectorRunner } from './collectors/runner.js';
 import type { AnyCollector } from './collectors/types.js';
 import type { Config } from './config/schema.js';
-import { createSelfMetrics } from './metrics/self-metrics.js';
+import { createSelfMetrics, type SelfMetrics } from './metrics/self-metrics.js';
 import { scheduleRunners } from './scheduler.js';
 import type { Sources } from './sources/sources.js';
 import { version } from './version.js';
 
+/** One configuration's runners, schedules and in-flight runs. */
+interface Generation {
+  readonly runners: CollectorRunner[];
+  readonly shutdown: AbortController;
+  stopSchedules?: () => Promise<void>;
+  firstRound?: Promise<number>;
+}
+
 /**
  * The collection side of the service: a registry, one runner per enabled
- * collector and their schedules. HTTP only ever reads from the registry.
+ * collector and their schedules. HTTP only ever reads from it. A reload swaps
+ * in a new generation of runners; the registry and its counters carry over.
  */
 export class Exporter {
   readonly registry = new Registry();
-  readonly runners: CollectorRunner[];
-  private readonly shutdown = new AbortController();
-  private firstRound: Promise<number> | undefined;
-  private stopSchedules: (() => Promise<void>) | undefined;
+  private readonly selfMetrics: SelfMetrics;
+  private generation: Generation;
+  private started = false;
   private roundDone = false;
 
   constructor(
     config: Config,
-    private readonly sources: Sources,
+    private sources: Sources,
     private readonly log: Logger,
-    collectors?: readonly AnyCollector[],
+    private readonly collectors?: readonly AnyCollector[],
   ) {
-    const selfMetrics = createSelfMetrics(this.registry, version);
-    this.runners = createRunners(
-      config,
-      { registry: this.registry, selfMetrics, sources, log, shutdown: this.shutdown.signal },
-      collectors,
-    );
+    this.selfMetrics = createSelfMetrics(this.registry, version);
+    this.generation = this.build(config, sources);
+  }
+
+  get runners(): readonly CollectorRunner[] {
+    return this.generation.runners;
+  }
+
+  get sourceClients(): Sources {
+    return this.sources;
   }
 
   /** The full exposition: self-metrics, then each collector's pre-rendered series. */
   async exposition(): Promise<string> {
     const own = await this.registry.metrics();
-    return own + this.runners.map((runner) => runner.exposition).join('');
+    return own + this.generation.runners.map((runner) => runner.exposition).join('');
   }
 
   /** True once every collector has finished its first run, successful or not. */
@@ -48,30 +60,87 @@ export class Exporter {
 
   /** Runs every collector once now, then on its schedule. Resolves after the first round. */
   start(): Promise<number> {
-    if (!this.firstRound) {
-      this.firstRound = runAll(this.runners, this.log).finally(() => {
-        this.roundDone = true;
-      });
-      this.stopSchedules = scheduleRunners(this.runners, this.log);
-    }
-    return this.firstRound;
+    this.started = true;
+    return this.startGeneration(this.generation);
   }
 
   /** Runs every collector once without scheduling (tests, `once`). */
   async runOnce(): Promise<number> {
-    const failed = await runAll(this.runners, this.log);
+    const failed = await runAll(this.generation.runners, this.log);
     this.roundDone = true;
     return failed;
   }
 
-  /** Stops schedules and cuts in-flight runs short; the caller closes the sources. */
-  async stop(): Promise<void> {
-    await this.stopSchedules?.();
-    this.shutdown.abort(new Error('shutting down'));
-    await this.firstRound?.catch(() => {});
+  /**
+   * Replaces the runners with ones built from a new (already validated)
+   * configuration and sources. The old generation's schedules stop and its
+   * in-flight runs are cut short; the old series are served until the new
+   * runners publish theirs. Returns the sources it replaced, for the caller to close.
+   */
+  async reconfigure(config: Config, sources: Sources): Promise<Sources> {
+    const previous = this.generation;
+    const next = this.build(config, sources);
+    await this.stopGeneration(previous);
+    const kept = new Map(next.runners.map((runner) => [runner.collector.name, runner]));
+    for (const runner of previous.runners) {
+      const successor = kept.get(runner.collector.name);
+      if (successor) successor.inheritFrom(runner);
+      else this.forget(runner.collector.name);
+    }
+    const replaced = this.sources;
+    this.sources = sources;
+    this.generation = next;
+    if (this.started) void this.startGeneration(next);
+    return replaced;
   }
 
-  get sourceClients(): Sources {
-    return this.sources;
+  /** Records the outcome of a reload attempt in the reload self-metrics. */
+  recordReload(successful: boolean): void {
+    this.selfMetrics.reloadSuccessful.set(successful ? 1 : 0);
+    if (successful) this.selfMetrics.reloadTimestamp.set(Date.now() / 1000);
+  }
+
+  /** Stops schedules and cuts in-flight runs short; the caller closes the sources. */
+  async stop(): Promise<void> {
+    await this.stopGeneration(this.generation);
+  }
+
+  private build(config: Config, sources: Sources): Generation {
+    const shutdown = new AbortController();
+    const runners = createRunners(
+      config,
+      {
+        registry: this.registry,
+        selfMetrics: this.selfMetrics,
+        sources,
+        log: this.log,
+        shutdown: shutdown.signal,
+      },
+      this.collectors,
+    );
+    return { runners, shutdown };
+  }
+
+  private startGeneration(generation: Generation): Promise<number> {
+    if (!generation.firstRound) {
+      generation.firstRound = runAll(generation.runners, this.log).finally(() => {
+        this.roundDone = true;
+      });
+      generation.stopSchedules = scheduleRunners(generation.runners, this.log);
+    }
+    return generation.firstRound;
+  }
+
+  private async stopGeneration(generation: Generation): Promise<void> {
+    await generation.stopSchedules?.();
+    generation.shutdown.abort(new Error('shutting down'));
+    await generation.firstRound?.catch(() => {});
+  }
+
+  /** A collector disabled by a reload leaves no self-metric series behind. */
+  private forget(collector: string): void {
+    const { success, lastSuccess, duration, series, interval, runs, errors } = this.selfMetrics;
+    for (const metric of [success, lastSuccess, duration, series, interval, runs, errors])
+      metric.remove({ collector });
   }
 }

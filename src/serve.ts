@@ -8,12 +8,6 @@ import { buildApp } from './http/app.js';
 import { closeSources, createSources } from './sources/create-sources.js';
 import { stripeFromConfig } from './sources/stripe-from-config.js';
 
-export interface RunningService {
-  readonly url: string;
-  readonly exporter: Exporter;
-  close(): Promise<void>;
-}
-
 const demoNotice =
   'DEMO MODE: serving synthetic demo data from an embedded PostgreSQL. ' +
   'Set CHOM_DATABASE_URL (or database.url in the config file) to read your own database.';
@@ -41,16 +35,68 @@ export async function resolveDatabase(
   }
 }
 
-/** Starts the whole service: database (or demo), collectors, schedules and HTTP. */
-export async function startService(config: Config, log: Logger): Promise<RunningService> {
+/** The outcome of a reload: the new config is running, or it was refused and the old one kept. */
+export type ReloadResult = { readonly ok: true } | { readonly ok: false; readonly error: string };
+
+export interface RunningService {
+  readonly url: string;
+  readonly exporter: Exporter;
+  /** Re-reads and validates the configuration; swaps it in only when valid. */
+  reload(): Promise<ReloadResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the whole service: database (or demo), collectors, schedules and HTTP.
+ * `readConfig` is how a reload reads the configuration again (file and environment).
+ */
+export async function startService(
+  config: Config,
+  log: Logger,
+  readConfig: () => Config = () => config,
+): Promise<RunningService> {
   const { url, demo } = await resolveDatabase(config, log);
-  // In demo mode the exporter owns the embedded database, so billing month openings are recorded there.
-  const sources = createSources(config, url, {
-    ...(demo ? { stateUrl: demo.url } : {}),
-    stripe: stripeFromConfig(config, log),
-  });
+  const sourcesFor = (next: Config) =>
+    // In demo mode the exporter owns the embedded database, so billing month openings are recorded there.
+    createSources(next, next.database.url ?? url, {
+      ...(demo ? { stateUrl: demo.url } : {}),
+      stripe: stripeFromConfig(next, log),
+    });
+  let sources = sourcesFor(config);
+  let running = config;
   const exporter = new Exporter(config, sources, log);
-  const app = buildApp({ exporter, logger: log, ...(demo ? { notice: demoNotice } : {}) });
+  let reloading: Promise<ReloadResult> | undefined;
+  const reload = (): Promise<ReloadResult> => {
+    // Concurrent reload requests share one attempt.
+    reloading ??= (async (): Promise<ReloadResult> => {
+      let next: Config;
+      try {
+        next = readConfig();
+      } catch (error) {
+        exporter.recordReload(false);
+        const message = error instanceof Error ? error.message : String(error);
+        log.error(
+          { problems: message },
+          'configuration reload refused; the running configuration stays',
+        );
+        return { ok: false, error: message };
+      }
+      if (JSON.stringify(next.server) !== JSON.stringify(running.server)) {
+        log.warn('server.* changed: the listening address changes only at the next restart');
+      }
+      const replaced = await exporter.reconfigure(next, sourcesFor(next));
+      await closeSources(replaced);
+      sources = exporter.sourceClients;
+      running = next;
+      exporter.recordReload(true);
+      log.info('configuration reloaded');
+      return { ok: true };
+    })().finally(() => {
+      reloading = undefined;
+    });
+    return reloading;
+  };
+  const app = buildApp({ exporter, logger: log, reload, ...(demo ? { notice: demoNotice } : {}) });
   const address = await app.listen({ host: config.server.host, port: config.server.port });
   log.info({ address }, 'listening; first collection round started');
   void exporter.start();
@@ -58,6 +104,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
   return {
     url: address,
     exporter,
+    reload,
     close() {
       closing ??= (async () => {
         await app.close();

@@ -83,6 +83,16 @@ export class CollectorRunner {
     return this.inFlight;
   }
 
+  /**
+   * Carries the last good series and status of the same collector under the
+   * previous configuration, so a reload does not blank the exposition until
+   * this runner's first run publishes.
+   */
+  inheritFrom(previous: CollectorRunner): void {
+    this.publisher.adopt(previous.publisher);
+    this.status = previous.status;
+  }
+
   /** This collector's series, rendered when they were last published. */
   get exposition(): string {
     return this.publisher.exposition;

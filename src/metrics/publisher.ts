@@ -21,6 +21,11 @@ export class SeriesPublisher {
     this.rendered = renderFamilies(metricSpecs, []);
   }
 
+  /** Takes over another publisher's series (same collector, previous configuration). */
+  adopt(previous: SeriesPublisher): void {
+    this.rendered = previous.rendered;
+  }
+
   /** The collector's families in the text format, rendered at publish time. */
   get exposition(): string {
     return this.rendered;

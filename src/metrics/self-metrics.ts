@@ -60,6 +60,20 @@ export const selfMetricSpecs: readonly MetricSpec[] = [
     unit: 'seconds',
   },
   {
+    name: 'chom_config_last_reload_successful',
+    help: 'Whether the last configuration reload succeeded (1) or was refused (0); 1 at startup.',
+    type: 'gauge',
+    labelNames: [],
+    unit: 'info',
+  },
+  {
+    name: 'chom_config_last_reload_success_timestamp_seconds',
+    help: 'Unix time the running configuration was loaded (startup or the last successful reload).',
+    type: 'gauge',
+    labelNames: [],
+    unit: 'timestamp_seconds',
+  },
+  {
     name: 'chom_build_info',
     help: 'Build information; the value is always 1.',
     type: 'gauge',
@@ -77,6 +91,8 @@ export interface SelfMetrics {
   readonly rowsRejected: Counter<'collector' | 'reason'>;
   readonly series: Gauge<'collector'>;
   readonly interval: Gauge<'collector'>;
+  readonly reloadSuccessful: Gauge;
+  readonly reloadTimestamp: Gauge;
 }
 
 function spec(name: string): MetricSpec {
@@ -99,7 +115,7 @@ function counter<L extends string>(registry: Registry, name: string): Counter<L>
 export function createSelfMetrics(registry: Registry, version: string): SelfMetrics {
   const buildInfo = gauge<'version' | 'nodejs'>(registry, 'chom_build_info');
   buildInfo.set({ version, nodejs: process.versions.node }, 1);
-  return {
+  const metrics = {
     success: gauge(registry, 'chom_collector_success'),
     lastSuccess: gauge(registry, 'chom_collector_last_success_timestamp_seconds'),
     duration: gauge(registry, 'chom_collector_duration_seconds'),
@@ -108,5 +124,10 @@ export function createSelfMetrics(registry: Registry, version: string): SelfMetr
     rowsRejected: counter(registry, 'chom_collector_rows_rejected_total'),
     series: gauge(registry, 'chom_collector_series'),
     interval: gauge(registry, 'chom_collector_interval_seconds'),
+    reloadSuccessful: gauge(registry, 'chom_config_last_reload_successful'),
+    reloadTimestamp: gauge(registry, 'chom_config_last_reload_success_timestamp_seconds'),
   };
+  metrics.reloadSuccessful.set(1);
+  metrics.reloadTimestamp.set(Date.now() / 1000);
+  return metrics;
 }
