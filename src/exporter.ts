@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { Registry } from 'prom-client';
 import { createRunners, runAll } from './collectors/collector-set.js';
 import type { CollectorRunner } from './collectors/runner.js';
@@ -8,6 +10,8 @@ import { createSelfMetrics, type SelfMetrics } from './metrics/self-metrics.js';
 import { scheduleRunners } from './scheduler.js';
 import type { Sources } from './sources/sources.js';
 import { version } from './version.js';
+
+const gzipAsync = promisify(gzip);
 
 /** One configuration's runners, schedules and in-flight runs. */
 interface Generation {
@@ -28,6 +32,12 @@ export class Exporter {
   private generation: Generation;
   private started = false;
   private roundDone = false;
+  /** Bumped on every change to what /metrics shows; the rendered bytes are cached per version. */
+  private version = 0;
+  private cache: { version: number; text: Promise<string>; gzip?: Promise<Buffer> } | undefined;
+  private readonly markChanged = () => {
+    this.version += 1;
+  };
 
   constructor(
     config: Config,
@@ -47,10 +57,31 @@ export class Exporter {
     return this.sources;
   }
 
-  /** The full exposition: self-metrics, then each collector's pre-rendered series. */
-  async exposition(): Promise<string> {
-    const own = await this.registry.metrics();
-    return own + this.generation.runners.map((runner) => runner.exposition).join('');
+  /**
+   * The full exposition: self-metrics, then each collector's pre-rendered
+   * series. Rendered once per change, so scrapes between collection runs only
+   * copy bytes: no query, no rendering.
+   */
+  exposition(): Promise<string> {
+    return this.current().text;
+  }
+
+  /** The same exposition, gzip-compressed once per change. */
+  compressedExposition(): Promise<Buffer> {
+    const entry = this.current();
+    entry.gzip ??= entry.text.then((text) => gzipAsync(text));
+    return entry.gzip;
+  }
+
+  private current(): { version: number; text: Promise<string>; gzip?: Promise<Buffer> } {
+    if (this.cache?.version !== this.version) {
+      const runners = this.generation.runners;
+      const text = this.registry
+        .metrics()
+        .then((own) => own + runners.map((runner) => runner.exposition).join(''));
+      this.cache = { version: this.version, text };
+    }
+    return this.cache;
   }
 
   /** True once every collector has finished its first run, successful or not. */
@@ -90,6 +121,7 @@ export class Exporter {
     const replaced = this.sources;
     this.sources = sources;
     this.generation = next;
+    this.markChanged();
     if (this.started) void this.startGeneration(next);
     return replaced;
   }
@@ -98,6 +130,7 @@ export class Exporter {
   recordReload(successful: boolean): void {
     this.selfMetrics.reloadSuccessful.set(successful ? 1 : 0);
     if (successful) this.selfMetrics.reloadTimestamp.set(Date.now() / 1000);
+    this.markChanged();
   }
 
   /** Stops schedules and cuts in-flight runs short; the caller closes the sources. */
@@ -115,6 +148,7 @@ export class Exporter {
         sources,
         log: this.log,
         shutdown: shutdown.signal,
+        onChange: this.markChanged,
       },
       this.collectors,
     );

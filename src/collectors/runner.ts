@@ -16,6 +16,8 @@ export interface RunnerDeps {
   /** Aborted on shutdown: cuts every run short. */
   readonly shutdown: AbortSignal;
   readonly now?: () => number;
+  /** Called whenever what this runner contributes to the exposition may have changed. */
+  readonly onChange?: () => void;
 }
 
 export interface CollectorStatus {
@@ -91,6 +93,7 @@ export class CollectorRunner {
   inheritFrom(previous: CollectorRunner): void {
     this.publisher.adopt(previous.publisher);
     this.status = previous.status;
+    this.deps.onChange?.();
   }
 
   /** This collector's series, rendered when they were last published. */
@@ -122,6 +125,7 @@ export class CollectorRunner {
       this.log.warn({ reason, ...detail }, 'rejected a row');
     };
     selfMetrics.runs.inc(labels);
+    this.deps.onChange?.();
     try {
       const samples = await withTimeout(
         this.collector.collect({
@@ -168,6 +172,8 @@ export class CollectorRunner {
         'collector run failed; keeping last good values',
       );
       return false;
+    } finally {
+      this.deps.onChange?.();
     }
   }
 }
