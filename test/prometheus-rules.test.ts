@@ -44,7 +44,7 @@ describe('Prometheus rules', () => {
     );
     expect(output).not.toContain('FAILED');
     expect(status).toBe(0);
-  }, 180_000);
+  }, 300_000);
 
   it('test every recording rule', () => {
     const tests = parse(readFileSync(path('prometheus/tests/recording-rules.test.yml'), 'utf8'));

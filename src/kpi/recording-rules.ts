@@ -9,6 +9,9 @@ export interface RecordingRule {
 
 /**
  * Arithmetic over exported facts, as recording rules named level:metric:operations.
+ * Scraped series carry `job` and `instance`; a rule that combines an aggregate with
+ * a raw gauge drops them first (`max without (instance, job)`, which also collapses
+ * replicas reporting the same value), or the one-to-one match finds nothing.
  * Windows over counters ([7d], [30d]) need that much scrape history; until then
  * they cover what Prometheus has.
  */
@@ -47,12 +50,12 @@ export function recordingRules(kpi: KpiConfig): RecordingRule[] {
     },
     {
       record: 'chom:customer_churn_runrate:ratio',
-      expr: 'chom_customer_churn_ratio * days_in_month() / day_of_month()',
+      expr: 'max without (instance, job) (chom_customer_churn_ratio) * days_in_month() / day_of_month()',
       help: 'Month-to-date customer churn extrapolated to the whole month.',
     },
     {
       record: 'currency:chom_customer_ltv:estimate',
-      expr: `chom_revenue_arpa * ${gm} / on () group_left () (chom:customer_churn_runrate:ratio > 0)`,
+      expr: `max without (instance, job) (chom_revenue_arpa) * ${gm} / on () group_left () (chom:customer_churn_runrate:ratio > 0)`,
       help: `Customer lifetime value = ARPA x gross margin (${gm}) / monthly churn run-rate; absent at zero churn.`,
     },
     {
@@ -72,12 +75,12 @@ export function recordingRules(kpi: KpiConfig): RecordingRule[] {
     },
     {
       record: 'currency:chom_cac_payback:months',
-      expr: `currency:chom_customer_acquisition_cost:ratio30d / (chom_revenue_arpa * ${gm} > 0)`,
+      expr: `currency:chom_customer_acquisition_cost:ratio30d / (max without (instance, job) (chom_revenue_arpa) * ${gm} > 0)`,
       help: `CAC payback in months = CAC / (ARPA x gross margin ${gm}).`,
     },
     {
       record: 'chom:users_dau_mau:ratio',
-      expr: 'chom_users_active_daily / (chom_users_active_monthly > 0)',
+      expr: 'max without (instance, job) (chom_users_active_daily) / (max without (instance, job) (chom_users_active_monthly) > 0)',
       help: 'DAU/MAU stickiness.',
     },
     {
@@ -112,7 +115,7 @@ export function recordingRules(kpi: KpiConfig): RecordingRule[] {
     },
     {
       record: 'chom:referrals_k_factor:ratio30d',
-      expr: 'sum(increase(chom_referrals_completed_total[30d])) / (chom_users_active_monthly > 0)',
+      expr: 'sum(increase(chom_referrals_completed_total[30d])) / (max without (instance, job) (chom_users_active_monthly) > 0)',
       help: 'K-factor = invitations per active user x invitation conversion = completed referrals / MAU, over 30 days.',
     },
     {
@@ -134,7 +137,7 @@ export function recordingRules(kpi: KpiConfig): RecordingRule[] {
     },
     {
       record: 'chom:support_tickets_per_customer:ratio30d',
-      expr: 'sum(increase(chom_support_tickets_created_total[30d])) / (chom_customers > 0)',
+      expr: 'sum(increase(chom_support_tickets_created_total[30d])) / (max without (instance, job) (chom_customers) > 0)',
       help: 'New support tickets per paying customer over 30 days.',
     },
   ];
