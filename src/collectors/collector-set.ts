@@ -7,7 +7,7 @@ import type { AnyCollector } from './types.js';
 /** The runners for the enabled collectors, with their effective settings. */
 export function createRunners(
   config: Config,
-  deps: Omit<RunnerDeps, 'labelSets'>,
+  deps: Omit<RunnerDeps, 'labelSets' | 'kpi'>,
   collectors: readonly AnyCollector[] = allCollectors,
 ): CollectorRunner[] {
   const settingsByName = config.collectors as Record<string, Record<string, unknown> | undefined>;
@@ -29,7 +29,7 @@ export function createRunners(
           timeoutSeconds: (timeoutSeconds as number | undefined) ?? collector.defaultTimeoutSeconds,
         },
         parsedOptions,
-        { ...deps, labelSets: config.labels },
+        { ...deps, labelSets: config.labels, kpi: config.kpi },
       ),
     ];
   });

@@ -7,7 +7,8 @@ import type { AnyCollector } from './types.js';
 const folder = new URL('.', import.meta.url);
 const collectorFiles = readdirSync(folder)
   .filter(
-    (file) => /^(postgres|analytics|billing)-.+\.ts$/.test(file) && !file.endsWith('.test.ts'),
+    (file) =>
+      /^(postgres|analytics|billing|config)-.+\.ts$/.test(file) && !file.endsWith('.test.ts'),
   )
   .sort();
 

@@ -1,5 +1,6 @@
 import { analyticsEventCounters } from './analytics-event-counters.js';
 import { billingMrr } from './billing-mrr.js';
+import { configKpiTargets } from './config-kpi-targets.js';
 import { postgresActiveUsers } from './postgres-active-users.js';
 import { postgresCohortRetention } from './postgres-cohort-retention.js';
 import { postgresCsat } from './postgres-csat.js';
@@ -30,4 +31,5 @@ export const collectors: readonly AnyCollector[] = [
   postgresCohortRetention,
   analyticsEventCounters,
   billingMrr,
+  configKpiTargets,
 ];

@@ -54,6 +54,7 @@ function setup(overrides: Partial<RunnerDeps> = {}) {
     selfMetrics: createSelfMetrics(registry, 'test'),
     sources,
     labelSets: parseConfig({}).labels,
+    kpi: parseConfig({}).kpi,
     log: pino({ level: 'silent' }),
     shutdown: new AbortController().signal,
     ...overrides,

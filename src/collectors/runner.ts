@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { LabelSets } from '../config/schema.js';
+import type { KpiConfig } from '../kpi/kpi-config.js';
 import { cronIntervalSeconds } from '../cron-interval.js';
 import type { SelfMetrics } from '../metrics/self-metrics.js';
 import { SeriesPublisher } from '../metrics/publisher.js';
@@ -12,6 +13,7 @@ export interface RunnerDeps {
   readonly selfMetrics: SelfMetrics;
   readonly sources: Sources;
   readonly labelSets: LabelSets;
+  readonly kpi: KpiConfig;
   readonly log: Logger;
   /** Aborted on shutdown: cuts every run short. */
   readonly shutdown: AbortSignal;
@@ -135,6 +137,7 @@ export class CollectorRunner {
           signal,
           sources: this.deps.sources,
           labelSets: this.deps.labelSets,
+          kpi: this.deps.kpi,
           reject,
         }),
         signal,

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { MetricSpec, Sample } from '../metrics/spec.js';
 import type { LabelSets } from '../config/schema.js';
+import type { KpiConfig } from '../kpi/kpi-config.js';
 import type { Sources } from '../sources/sources.js';
 
 /** The settings every collector shares, whatever its own options are. */
@@ -21,6 +22,8 @@ export interface CollectorContext<Options, State = undefined> {
   readonly sources: Sources;
   /** The bounded label vocabularies from config. */
   readonly labelSets: LabelSets;
+  /** Targets and thresholds (the `kpi` section). */
+  readonly kpi: KpiConfig;
   /** Bad rows are reported here: counted per collector and logged, never silently dropped. */
   readonly reject: (reason: string, detail: Record<string, unknown>) => void;
 }

@@ -101,11 +101,11 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
           }),
           statPanel({
             title: `Progress to MRR target (${cur})`,
-            description: `MRR in ${cur} divided by the monthly MRR target of ${target} ${cur} (mrrTargetDefault in the KPI config). 100% means the goal is met; orange below it.`,
+            description: `MRR in ${cur} divided by this month's MRR target, exported from the KPI config as chom_kpi_target{kpi="mrr"} (mrrTargets, else mrrTargetDefault: ${target} ${cur}). 100% means the goal is met; orange below it.`,
             unit: units.ratio,
             queries: [
               {
-                expr: `currency:chom_revenue_mrr:sum{currency="${cur}"} / ${target}`,
+                expr: `currency:chom_revenue_mrr:sum{currency="${cur}"} / on (currency) max by (currency) (chom_kpi_target{kpi="mrr"})`,
                 legend: 'Of target',
               },
             ],
@@ -144,6 +144,10 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
               {
                 expr: `predict_linear(${mrr}[7d], 30 * 86400)`,
                 legend: 'Forecast 30 days ahead ({{currency}})',
+              },
+              {
+                expr: 'max by (currency) (chom_kpi_target{kpi="mrr", currency=~"$currency"})',
+                legend: 'Target this month ({{currency}})',
               },
             ],
             thresholds: [
