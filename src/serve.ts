@@ -96,7 +96,13 @@ export async function startService(
     });
     return reloading;
   };
-  const app = buildApp({ exporter, logger: log, reload, ...(demo ? { notice: demoNotice } : {}) });
+  const app = buildApp({
+    exporter,
+    logger: log,
+    reload,
+    server: config.server,
+    ...(demo ? { notice: demoNotice } : {}),
+  });
   const address = await app.listen({ host: config.server.host, port: config.server.port });
   log.info({ address }, 'listening; first collection round started');
   void exporter.start();

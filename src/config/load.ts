@@ -19,6 +19,7 @@ const envKeys: readonly { env: string; path: readonly string[]; type: 'string' |
   { env: 'CHOM_EVENTS_DATABASE_URL', path: ['events', 'url'], type: 'string' },
   { env: 'CHOM_STATE_DATABASE_URL', path: ['stateDatabase', 'url'], type: 'string' },
   { env: 'CHOM_STRIPE_API_KEY', path: ['stripe', 'apiKey'], type: 'string' },
+  { env: 'CHOM_METRICS_BEARER_TOKEN', path: ['server', 'auth', 'bearerToken'], type: 'string' },
   { env: 'CHOM_HOST', path: ['server', 'host'], type: 'string' },
   { env: 'CHOM_PORT', path: ['server', 'port'], type: 'int' },
   { env: 'CHOM_LOG_LEVEL', path: ['log', 'level'], type: 'string' },
@@ -28,7 +29,7 @@ const envKeys: readonly { env: string; path: readonly string[]; type: 'string' |
 export const supportedEnvironment = [
   'CHOM_CONFIG',
   ...envKeys.flatMap(({ env, path }) =>
-    path[1] === 'url' || path[1] === 'apiKey' ? [env, `${env}_FILE`] : [env],
+    ['url', 'apiKey', 'auth'].includes(path[1] ?? '') ? [env, `${env}_FILE`] : [env],
   ),
 ];
 

@@ -122,6 +122,43 @@ export const configSchema = z
           .max(65535)
           .default(9820)
           .describe('Port to listen on (CHOM_PORT).'),
+        tls: z
+          .object({
+            certFile: z.string().min(1).describe('PEM certificate (chain) file.'),
+            keyFile: z.string().min(1).describe('PEM private key file.'),
+          })
+          .strict()
+          .optional()
+          .describe('Serve HTTPS only, with this certificate.'),
+        auth: z
+          .object({
+            basic: z
+              .object({
+                username: z.string().min(1),
+                passwordHash: z
+                  .string()
+                  .regex(
+                    /^\$2[aby]\$\d{2}\$.{53}$/,
+                    'expected a bcrypt hash ($2y$10$...), e.g. from htpasswd -nbBC 10',
+                  )
+                  .describe(
+                    'bcrypt hash of the password, as in the Prometheus exporter toolkit web config.',
+                  ),
+              })
+              .strict()
+              .optional()
+              .describe('HTTP basic authentication.'),
+            bearerToken: z
+              .string()
+              .min(16)
+              .optional()
+              .describe(
+                'A bearer token clients may send instead (CHOM_METRICS_BEARER_TOKEN or its _FILE).',
+              ),
+          })
+          .strict()
+          .optional()
+          .describe('Require credentials on every path but /healthz and /readyz.'),
       })
       .strict()
       .prefault({})

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Exporter } from '../exporter.js';
+import type { Config } from '../config/schema.js';
+import { registerAuth } from './auth.js';
 import { registerHealthRoutes } from './health.js';
 import { registerLandingPage } from './landing.js';
 import { registerMetricsRoute } from './metrics.js';
@@ -13,15 +16,20 @@ export interface AppDeps {
   readonly notice?: string;
   /** Configuration reload behind POST /-/reload; the route exists only when given. */
   readonly reload?: () => Promise<{ ok: true } | { ok: false; error: string }>;
+  /** TLS and credentials for the HTTP server (server.tls, server.auth). */
+  readonly server?: Pick<Config['server'], 'tls' | 'auth'>;
 }
 
 /** Builds the HTTP app; it never listens by itself, so tests drive it with `inject`. */
 export function buildApp(deps: AppDeps): FastifyInstance {
+  const tls = deps.server?.tls;
   const app = Fastify({
+    ...(tls ? { https: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } } : {}),
     loggerInstance: deps.logger as FastifyBaseLogger,
     disableRequestLogging: true,
     bodyLimit: 1024 * 1024,
   });
+  if (deps.server?.auth) registerAuth(app, deps.server.auth);
   registerMetricsRoute(app, deps.exporter);
   registerHealthRoutes(app, deps.exporter);
   registerLandingPage(app, deps.exporter, deps.notice);
