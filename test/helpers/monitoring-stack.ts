@@ -33,6 +33,34 @@ export function fastRules(file: string): string {
     .replace(/interval: 1m/g, 'interval: 1s');
 }
 
+/**
+ * The committed prometheus.yml with only what a test must change: the exporter
+ * and Alertmanager addresses, where the rules are, and intervals of one second.
+ * The job name, rule loading and alerting wiring are the real ones.
+ */
+export function testPrometheusConfig(
+  rulesDir: string,
+  exporterTarget: string,
+  alertmanagerPort: number,
+): string {
+  const config = parse(readFileSync(repo('prometheus/prometheus.yml'), 'utf8'));
+  config.global.scrape_interval = '1s';
+  config.global.evaluation_interval = '1s';
+  config.rule_files = config.rule_files.map((glob: string) =>
+    join(rulesDir, glob.split('/').pop() as string),
+  );
+  config.alerting.alertmanagers[0].static_configs[0].targets = [`127.0.0.1:${alertmanagerPort}`];
+  const job = config.scrape_configs.find(
+    (j: { job_name: string }) => j.job_name === 'chom-exporter',
+  );
+  job.scrape_interval = '1s';
+  job.scrape_timeout = '1s';
+  job.static_configs[0].targets = [exporterTarget];
+  // The self-scrape job has no counterpart here.
+  config.scrape_configs = [job];
+  return stringify(config);
+}
+
 /** Real Prometheus and Alertmanager (Debian binaries) on loopback, for one test file. */
 export class MonitoringStack {
   private readonly children: Child[] = [];
@@ -52,17 +80,7 @@ export class MonitoringStack {
       writeFileSync(join(this.dir.path, file.split('/').pop() as string), fastRules(file));
     }
     const promConfig = join(this.dir.path, 'prometheus.yml');
-    writeFileSync(
-      promConfig,
-      stringify({
-        global: { scrape_interval: '1s', evaluation_interval: '1s' },
-        rule_files: [join(this.dir.path, '*.rules.yml')],
-        alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${amPort}`] }] }] },
-        scrape_configs: [
-          { job_name: 'chom-exporter', static_configs: [{ targets: [options.exporterTarget] }] },
-        ],
-      }),
-    );
+    writeFileSync(promConfig, testPrometheusConfig(this.dir.path, options.exporterTarget, amPort));
     const am = new Child('prometheus-alertmanager', [
       `--config.file=${amConfig}`,
       `--storage.path=${join(this.dir.path, 'am')}`,
