@@ -389,28 +389,26 @@ describe('Stripe source failures', () => {
   });
 
   it('stops when the signal fires during a request, and asks for no further page', async () => {
-    const fake = await startFake(small(), 400);
+    // The fake answers after 2 minutes, beyond the test's timeout: only an
+    // abandoned request lets the load reject in time.
+    const fake = await startFake(small(), 120_000);
     const { source } = sourceFor(fake);
     const controller = new AbortController();
     const reason = new Error('run timed out');
     setTimeout(() => controller.abort(reason), 100);
-    const started = performance.now();
     await expect(load(source, controller.signal)).rejects.toBe(reason);
-    // Well before the 400 ms answer: the request was abandoned, not awaited.
-    expect(performance.now() - started).toBeLessThan(390);
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(fake.requests).toHaveLength(1);
   });
 
   it('stops when the signal fires while waiting out a Retry-After', async () => {
     const fake = await startFake(small());
-    fake.injectFaults('rate_limit', 1, { retryAfterSeconds: 30 });
+    // A 120 s Retry-After outlasts the test's timeout: only an interrupted wait rejects in time.
+    fake.injectFaults('rate_limit', 1, { retryAfterSeconds: 120 });
     const { source } = sourceFor(fake);
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('stop')), 300);
-    const started = performance.now();
     await expect(load(source, controller.signal)).rejects.toThrow('stop');
-    expect(performance.now() - started).toBeLessThan(2_000);
     expect(fake.requests).toHaveLength(1);
   });
 
