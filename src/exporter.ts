@@ -1,6 +1,6 @@
-import type { Logger } from 'pino';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
+import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { createRunners, runAll } from './collectors/collector-set.js';
 import type { CollectorRunner } from './collectors/runner.js';

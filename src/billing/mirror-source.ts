@@ -1,13 +1,14 @@
 import type { QueryFn } from '../sources/sources.js';
-import type {
-  BillingCustomer,
-  BillingDiscount,
-  BillingItem,
-  BillingPrice,
-  BillingSnapshot,
-  BillingSubscription,
-  PriceTier,
-  SubscriptionStatus,
+import {
+  type BillingCustomer,
+  type BillingDiscount,
+  type BillingItem,
+  type BillingPrice,
+  type BillingSnapshot,
+  type BillingSubscription,
+  type PriceTier,
+  type SubscriptionStatus,
+  subscriptionStatuses,
 } from './types.js';
 
 /** The mirror's queries; each may be overridden as long as it returns these columns. */
@@ -130,17 +131,6 @@ function toDiscount(row: Row): BillingDiscount {
   };
 }
 
-const statuses: readonly SubscriptionStatus[] = [
-  'active',
-  'past_due',
-  'trialing',
-  'incomplete',
-  'incomplete_expired',
-  'unpaid',
-  'canceled',
-  'paused',
-];
-
 function toPrice(row: Row, where: string): BillingPrice {
   const interval = str(row.recurring_interval);
   if (interval !== 'day' && interval !== 'week' && interval !== 'month' && interval !== 'year') {
@@ -209,7 +199,7 @@ export function snapshotFromMirrorRows(
   for (const row of rows.subscriptions) {
     const id = String(row.id);
     const status = str(row.status) as SubscriptionStatus;
-    if (!statuses.includes(status)) {
+    if (!subscriptionStatuses.includes(status)) {
       fail(id, new BillingRowError(`billing subscription ${id}: status "${status}" is unknown`));
       continue;
     }

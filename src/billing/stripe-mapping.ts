@@ -5,12 +5,12 @@ import {
   priceFromStripe,
   StripeMappingError,
 } from './stripe-price-mapping.js';
-import type {
-  BillingCustomer,
-  BillingDiscount,
-  BillingItem,
-  BillingSubscription,
-  SubscriptionStatus,
+import {
+  type BillingCustomer,
+  type BillingDiscount,
+  type BillingItem,
+  type BillingSubscription,
+  subscriptionStatuses,
 } from './types.js';
 
 export { StripeMappingError } from './stripe-price-mapping.js';
@@ -53,17 +53,6 @@ export function buildCatalogue(lists: {
     customers: byId(lists.customers),
   };
 }
-
-const statuses: readonly SubscriptionStatus[] = [
-  'active',
-  'past_due',
-  'trialing',
-  'incomplete',
-  'incomplete_expired',
-  'unpaid',
-  'canceled',
-  'paused',
-];
 
 /** A Unix timestamp (seconds) as a Date; absent stays absent. */
 function timestamp(value: unknown, where: string): Date | undefined {
@@ -171,7 +160,7 @@ function mapSubscription(
   catalogue: StripeCatalogue,
 ): BillingSubscription {
   const where = `subscription ${sub.id}`;
-  const status = oneOf(sub.status, statuses, `${where}: status`);
+  const status = oneOf(sub.status, subscriptionStatuses, `${where}: status`);
   if (typeof sub.currency !== 'string' || sub.currency === '') {
     throw new StripeMappingError(`${where} has no currency`);
   }

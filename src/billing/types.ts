@@ -3,15 +3,19 @@
  * database's billing mirror) are mapped onto it, so every definition is
  * implemented once. Amounts are in minor units (cents; yen for JPY).
  */
-export type SubscriptionStatus =
-  | 'active'
-  | 'past_due'
-  | 'trialing'
-  | 'incomplete'
-  | 'incomplete_expired'
-  | 'unpaid'
-  | 'canceled'
-  | 'paused';
+/** Every subscription status the providers know (Stripe's list). */
+export const subscriptionStatuses = [
+  'active',
+  'past_due',
+  'trialing',
+  'incomplete',
+  'incomplete_expired',
+  'unpaid',
+  'canceled',
+  'paused',
+] as const;
+
+export type SubscriptionStatus = (typeof subscriptionStatuses)[number];
 
 export type Interval = 'day' | 'week' | 'month' | 'year';
 

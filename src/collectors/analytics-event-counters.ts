@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { LabelSets } from '../config/schema.js';
-import { sample } from '../metrics/spec.js';
 import type { MetricSpec } from '../metrics/spec.js';
+import { sample } from '../metrics/spec.js';
 import {
   addCounts,
   countersFromTotals,

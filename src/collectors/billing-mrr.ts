@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { computeTotals, customerMrrAt, customersPayingBefore } from '../billing/aggregate.js';
+import { billingMetrics } from '../billing/billing-metrics.js';
 import { billingSamples } from '../billing/billing-samples.js';
 import {
   loadMirrorSnapshot,
@@ -9,19 +10,8 @@ import {
 import { reconstructingStore } from '../billing/month-start-store.js';
 import { computeMovements } from '../billing/movements.js';
 import { billingPolicySchema } from '../billing/policy.js';
-import { billingMetrics } from '../billing/billing-metrics.js';
+import { subscriptionStatuses } from '../billing/types.js';
 import type { Collector } from './types.js';
-
-const statuses = [
-  'active',
-  'past_due',
-  'trialing',
-  'incomplete',
-  'incomplete_expired',
-  'unpaid',
-  'canceled',
-  'paused',
-];
 
 const optionsSchema = z
   .object({
@@ -121,7 +111,7 @@ export const billingMrr: Collector<z.infer<typeof optionsSchema>> = {
       movements: computeMovements(opening.mrr, end, paidBefore),
       openingReconstructed: opening.reconstructed,
       tiers: options.tiers.values,
-      statuses,
+      statuses: subscriptionStatuses,
     });
   },
 };

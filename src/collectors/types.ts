@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { MetricSpec, Sample } from '../metrics/spec.js';
 import type { LabelSets } from '../config/schema.js';
 import type { KpiConfig } from '../kpi/kpi-config.js';
+import type { MetricSpec, Sample } from '../metrics/spec.js';
 import type { Sources } from '../sources/sources.js';
 
 /** The settings every collector shares, whatever its own options are. */

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
-import type { KpiConfig } from '../kpi/kpi-config.js';
 import { alertRules, dashboardUids, runbookAnchor } from '../kpi/alert-rules.js';
+import type { KpiConfig } from '../kpi/kpi-config.js';
 import { recordingRules } from '../kpi/recording-rules.js';
 
 const header =

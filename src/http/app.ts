@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { Exporter } from '../exporter.js';
 import type { Config } from '../config/schema.js';
+import type { Exporter } from '../exporter.js';
 import { registerAuth } from './auth.js';
 import { registerHealthRoutes } from './health.js';
 import { registerLandingPage } from './landing.js';

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectors } from '../../src/collectors/index.js';
+import { appFixtureSql } from '../fixtures/app-fixture.js';
 import { buildTestExporter } from '../helpers/build-exporter.js';
 import {
   type ParsedSample,
   parseExposition,
-  seriesOf,
   sampleValue,
+  seriesOf,
 } from '../helpers/exposition.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
-import { appFixtureSql } from '../fixtures/app-fixture.js';
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;

@@ -1,13 +1,13 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
+import { type RunningPrometheus, startPrometheus } from '../dashboards/prometheus-server.js';
 import { appFixtureSql } from '../fixtures/app-fixture.js';
 import { buildTestExporter, onlyCollectors } from '../helpers/build-exporter.js';
 import { parseExposition, sampleValue, seriesOf } from '../helpers/exposition.js';
-import { promtoolCheckMetrics } from '../helpers/promtool.js';
 import { waitUntil } from '../helpers/processes.js';
+import { promtoolCheckMetrics } from '../helpers/promtool.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
-import { type RunningPrometheus, startPrometheus } from '../dashboards/prometheus-server.js';
 
 const long = 'x'.repeat(10_000);
 const hostile = ['quote "q"', 'back\\slash', 'new\nline', 'emoji 🚀📈', long];

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { billingFixtureSql } from '../fixtures/billing-fixture.js';
 import { buildTestExporter, onlyCollectors } from '../helpers/build-exporter.js';
 import { parseExposition, sampleValue, seriesOf } from '../helpers/exposition.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
-import { billingFixtureSql } from '../fixtures/billing-fixture.js';
 
 const onlyBilling = onlyCollectors('billing_mrr');
 

@@ -1,11 +1,11 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
+import { customer, price, product, subscription } from '../fixtures/stripe-objects.js';
 import { buildTestExporter, onlyCollectors } from '../helpers/build-exporter.js';
 import { parseExposition, sampleValue } from '../helpers/exposition.js';
 import { FakeStripe } from '../helpers/fake-stripe.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
-import { customer, price, product, subscription } from '../fixtures/stripe-objects.js';
 
 const apiKey = 'sk_test_CollectorKey77';
 

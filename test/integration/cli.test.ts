@@ -2,10 +2,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appFixtureSql } from '../fixtures/app-fixture.js';
 import { parseExposition, sampleValue } from '../helpers/exposition.js';
 import { freePort, tempDir, waitUntil } from '../helpers/processes.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
-import { appFixtureSql } from '../fixtures/app-fixture.js';
 
 const cli = ['--import', 'tsx', 'src/cli.ts'];
 

@@ -1,10 +1,10 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/http/app.js';
 import { buildTestExporter, onlyCollectors } from '../helpers/build-exporter.js';
 import { parseExposition, sampleValue } from '../helpers/exposition.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
-import { buildApp } from '../../src/http/app.js';
 
 async function waitFor(condition: () => Promise<boolean>, seconds: number): Promise<void> {
   const deadline = Date.now() + seconds * 1000;

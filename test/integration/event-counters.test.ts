@@ -3,8 +3,8 @@ import { buildTestExporter, onlyCollectors } from '../helpers/build-exporter.js'
 import {
   type ParsedSample,
   parseExposition,
-  seriesOf,
   sampleValue,
+  seriesOf,
 } from '../helpers/exposition.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 

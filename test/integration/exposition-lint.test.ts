@@ -1,10 +1,10 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
+import { appFixtureSql } from '../fixtures/app-fixture.js';
 import { buildTestExporter } from '../helpers/build-exporter.js';
 import { promtoolCheckMetrics } from '../helpers/promtool.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
-import { appFixtureSql } from '../fixtures/app-fixture.js';
 
 describe('exposition on a real scrape', () => {
   let db: TestDatabase;

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestExporter } from '../helpers/build-exporter.js';
-import { parseExposition, seriesOf, sampleValue } from '../helpers/exposition.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import { appFixtureSql } from '../fixtures/app-fixture.js';
+import { buildTestExporter } from '../helpers/build-exporter.js';
+import { parseExposition, sampleValue, seriesOf } from '../helpers/exposition.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 /** Query overrides, bad rows, read-only enforcement and disappearing rows, on a real database. */
 describe('query overrides and bad rows', () => {
