@@ -255,16 +255,18 @@ describe('Stripe source against a fake Stripe', () => {
     ]);
   });
 
-  it('spaces requests to the configured rate', async () => {
+  it('completes a throttled sync with every request made once', async () => {
+    // The spacing itself is tested with a fake clock in src/billing/token-bucket.test.ts:
+    // arrival times at a server depend on machine load.
     const fake = await startFake({ prices: [starterMonthly] });
     const { source } = sourceFor(fake, { maxRequestsPerSecond: 5 });
     await load(source);
-    const arrivals = fake.requests.map((r) => r.at);
-    expect(arrivals).toHaveLength(4);
-    for (let i = 1; i < arrivals.length; i += 1) {
-      // 5 per second: at least 200 ms apart (a little slack for timer rounding).
-      expect((arrivals[i] ?? 0) - (arrivals[i - 1] ?? 0)).toBeGreaterThanOrEqual(195);
-    }
+    expect(fake.requests.map((r) => r.path).sort()).toEqual([
+      '/v1/coupons',
+      '/v1/customers',
+      '/v1/prices',
+      '/v1/subscriptions',
+    ]);
   });
 });
 
