@@ -21,7 +21,6 @@ import { TcpProxy } from '../test/helpers/tcp-proxy.js';
 
 const seconds = Number(process.argv[2] ?? 60);
 const concurrency = Number(process.argv[3] ?? 4);
-// biome-ignore lint/style/noProcessEnv: a standalone script, not the service.
 const adminUrl = process.env.ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** RSS and live heap after a full collection (with --expose-gc), so garbage is not read as a leak. */
