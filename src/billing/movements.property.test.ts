@@ -19,6 +19,7 @@ import type {
   PriceTier,
   SubscriptionStatus,
 } from './types.js';
+import { subscriptionStatuses } from './types.js';
 
 const customerIds = ['c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7'];
 const currencies = ['usd', 'eur', 'jpy'];
@@ -130,16 +131,7 @@ const between = (fromDays: number, toDays: number) =>
   fc.integer({ min: fromDays * 24, max: toDays * 24 }).map((hours) => at(hours / 24));
 /** A moment between 400 days ago and 10 days ahead. */
 const moment = between(-400, 10);
-const statuses: SubscriptionStatus[] = [
-  'active',
-  'past_due',
-  'trialing',
-  'incomplete',
-  'incomplete_expired',
-  'unpaid',
-  'canceled',
-  'paused',
-];
+const statuses: readonly SubscriptionStatus[] = subscriptionStatuses;
 
 /** Interval counts within Stripe's limits (3 years). */
 const intervalWithCount: fc.Arbitrary<[Interval, number]> = fc.oneof(

@@ -11,6 +11,7 @@ import {
   subscription,
 } from './test-fixtures.js';
 import type { SubscriptionStatus } from './types.js';
+import { subscriptionStatuses } from './types.js';
 
 const defaults = policy();
 const atRequest = policy({ churnRecognition: 'at_request' });
@@ -460,16 +461,7 @@ describe('itemMrr: discounts', () => {
 });
 
 describe('subscriptionMrr: every status at once', () => {
-  const statuses: SubscriptionStatus[] = [
-    'active',
-    'past_due',
-    'trialing',
-    'incomplete',
-    'incomplete_expired',
-    'unpaid',
-    'canceled',
-    'paused',
-  ];
+  const statuses: readonly SubscriptionStatus[] = subscriptionStatuses;
 
   it('only active and past_due (no date) carry MRR now', () => {
     const counted = statuses.filter(

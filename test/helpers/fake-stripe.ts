@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
+import { subscriptionStatuses } from '../../src/billing/types.js';
 
 /**
  * A loopback HTTP server that answers the four list endpoints the exporter
@@ -90,16 +91,6 @@ const rules: Record<FakeStripeResource, ResourceRules> = {
 
 /** Statuses the subscription list returns without a `status` filter: not ended ones. */
 const endedStatuses = ['canceled', 'incomplete_expired'];
-const subscriptionStatuses = [
-  'active',
-  'past_due',
-  'trialing',
-  'incomplete',
-  'incomplete_expired',
-  'unpaid',
-  'canceled',
-  'paused',
-];
 
 type Json = Record<string, unknown>;
 
@@ -318,7 +309,7 @@ export class FakeStripe {
     if (status === 'all') return subscriptions;
     if (status === undefined) return subscriptions.filter((s) => !endedStatuses.includes(s.status));
     if (status === 'ended') return subscriptions.filter((s) => endedStatuses.includes(s.status));
-    if (!subscriptionStatuses.includes(status)) {
+    if (!(subscriptionStatuses as readonly string[]).includes(status)) {
       throw new FakeStripeError(400, {
         type: 'invalid_request_error',
         message: `Invalid status: must be one of all, ended, ${subscriptionStatuses.join(', ')}`,

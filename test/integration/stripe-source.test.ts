@@ -9,6 +9,7 @@ import {
   StripeSourceError,
   type StripeSourceOptions,
 } from '../../src/billing/stripe-source.js';
+import { subscriptionStatuses } from '../../src/billing/types.js';
 import {
   coupon,
   customer,
@@ -96,16 +97,7 @@ const entOnly = coupon({
 });
 const loyalty = coupon({ id: 'co_1200', amountOff: 1200, currency: 'usd' });
 
-const statuses = [
-  'active',
-  'past_due',
-  'trialing',
-  'incomplete',
-  'incomplete_expired',
-  'unpaid',
-  'canceled',
-  'paused',
-] as const;
+const statuses = subscriptionStatuses;
 const subscriptionCount = 1_050;
 const customerCount = 300;
 const base = unix('2025-01-01T00:00:00Z');
