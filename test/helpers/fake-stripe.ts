@@ -135,6 +135,8 @@ export class FakeStripe {
   readonly requests: LoggedRequest[] = [];
   /** Delay before every answer, in ms. */
   latencyMs = 0;
+  rateLimitPerSecond = Number.POSITIVE_INFINITY;
+  private readonly recentArrivals: number[] = [];
   private readonly faults: { kind: FakeStripeFault; retryAfterSeconds: number }[] = [];
   private readonly denied = new Set<FakeStripeResource>();
   private readonly byId = new Map<string, Json>();
@@ -158,10 +160,13 @@ export class FakeStripe {
     apiKey: string;
     data?: Partial<FakeStripeData>;
     latencyMs?: number;
+    /** Like Stripe's limiter: more requests than this in the last second answer 429. */
+    rateLimitPerSecond?: number;
   }): Promise<FakeStripe> {
     const data = { subscriptions: [], prices: [], coupons: [], customers: [], ...options.data };
     const fake = new FakeStripe(options.apiKey, data);
     fake.latencyMs = options.latencyMs ?? 0;
+    fake.rateLimitPerSecond = options.rateLimitPerSecond ?? Number.POSITIVE_INFINITY;
     await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
     return fake;
   }
@@ -200,6 +205,13 @@ export class FakeStripe {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** Requests that arrived in the last second, this one included. */
+  private countArrival(at: number): number {
+    this.recentArrivals.push(at);
+    while ((this.recentArrivals[0] ?? at) <= at - 1000) this.recentArrivals.shift();
+    return this.recentArrivals.length;
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const query = Object.fromEntries(url.searchParams);
@@ -215,8 +227,11 @@ export class FakeStripe {
       stripeVersion: req.headers['stripe-version'] as string | undefined,
     };
     this.requests.push(entry);
+    const overLimit = this.countArrival(entry.at) > this.rateLimitPerSecond;
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
-    const fault = this.faults.shift();
+    const fault = overLimit
+      ? { kind: 'rate_limit' as const, retryAfterSeconds: 1 }
+      : this.faults.shift();
     if (fault?.kind === 'drop_connection') {
       entry.status = 0;
       req.socket.destroy();

@@ -1,0 +1,74 @@
+/**
+ * A full Stripe sync of 1k, 10k and 100k subscriptions through the official SDK
+ * against the local Stripe-compatible server, with 50 ms of latency per request
+ * and Stripe's test-mode limit of 25 requests per second enforced (429 beyond).
+ *
+ *   npx tsx bench/stripe.ts [sizes=1000,10000,100000]  → bench/results/stripe.json
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { createStripeBillingSource } from '../src/billing/stripe-source.js';
+import { customer, price, product, subscription } from '../test/fixtures/stripe-objects.js';
+import { FakeStripe } from '../test/helpers/fake-stripe.js';
+
+const sizes = (process.argv[2] ?? '1000,10000,100000').split(',').map(Number);
+const apiKey = 'sk_test_BenchmarkKey001';
+const results: Record<string, unknown>[] = [];
+
+for (const count of sizes) {
+  const starter = price({
+    id: 'price_starter',
+    product: product('prod_starter', { tier: 'starter' }),
+    unitAmount: 2900,
+  });
+  const customers = Array.from({ length: Math.ceil(count / 3) }, (_, i) =>
+    customer({ id: `cus_${i}` }),
+  );
+  const subscriptions = Array.from({ length: count }, (_, i) =>
+    subscription({
+      id: `sub_${i}`,
+      customer: `cus_${i % customers.length}`,
+      items: [{ price: starter, quantity: 1 }],
+      created: 1_700_000_000 + i,
+    }),
+  );
+  const fake = await FakeStripe.start({
+    apiKey,
+    data: { prices: [starter], customers, subscriptions },
+    latencyMs: 50,
+    rateLimitPerSecond: 25,
+  });
+  // 20 requests per second: below the limit, as the exporter's default throttle is.
+  const source = createStripeBillingSource(
+    {
+      apiKey,
+      ...fake.clientOptions,
+      maxRequestsPerSecond: 20,
+      timeoutSeconds: 30,
+      maxRetries: 5,
+      channelMetadataKey: 'channel',
+    },
+    pino({ level: 'silent' }),
+  );
+  const started = performance.now();
+  const snapshot = await source.loadSnapshot(new AbortController().signal);
+  const seconds = (performance.now() - started) / 1000;
+  const rateLimited = fake.requests.filter((r) => r.status === 429).length;
+  results.push({
+    subscriptions: count,
+    loaded: snapshot.subscriptions.length,
+    requests: fake.requests.length,
+    rateLimitedRequests: rateLimited,
+    seconds: Number(seconds.toFixed(1)),
+    // A full resync on the default schedule (every 10 minutes) when nothing changes.
+    requestsPerMinuteIdle: Number((fake.requests.length / 10).toFixed(1)),
+  });
+  process.stdout.write(`${JSON.stringify(results.at(-1))}\n`);
+  await source.close();
+  await fake.close();
+}
+writeFileSync(
+  fileURLToPath(new URL('results/stripe.json', import.meta.url)),
+  `${JSON.stringify({ results }, null, 2)}\n`,
+);
