@@ -1,27 +1,31 @@
 /**
  * Collection-round time of the analytics event counters against events tables of
- * growing size: the first round (a full grouped count) and steady-state rounds
- * after ~5,000 new events (only ids above the watermark are read).
+ * growing size: the first round (a full grouped count), steady-state rounds after
+ * ~5,000 new events (only ids above the watermark are read) and a round with
+ * nothing new. One fresh database per size, dropped afterwards.
  *
  *   npx tsx bench/collection.ts [sizes=100000,1000000,10000000]  → bench/results/collection.json
  *
  * Needs the local PostgreSQL (127.0.0.1:5432, user postgres) or ADMIN_DATABASE_URL.
+ * 10M rows take a minute or two to insert and 2.3 GB of disk.
  */
-import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import pino from 'pino';
 import { parseConfig } from '../src/config/load.js';
-import { migrate } from '../src/db/migrate.js';
 import { Exporter } from '../src/exporter.js';
 import { closeSources, createSources } from '../src/sources/create-sources.js';
 import { onlyCollectors } from '../test/helpers/build-exporter.js';
+import { createBenchDatabase } from './lib/database.js';
+import { machine } from './lib/machine.js';
 
 const sizes = (process.argv[2] ?? '100000,1000000,10000000').split(',').map(Number);
-const adminUrl = process.env.ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** Inserts `count` events with the event mix of the demo data, in batches of a million. */
+/**
+ * Inserts `count` events with the event mix of the demo data, in batches of a
+ * million. Deterministic: row g gets the same event, user and properties every run.
+ */
 async function insertEvents(client: pg.Client, count: number): Promise<void> {
   for (let done = 0; done < count; done += 1_000_000) {
     const batch = Math.min(1_000_000, count - done);
@@ -37,66 +41,63 @@ async function insertEvents(client: pg.Client, count: number): Promise<void> {
       [batch],
     );
   }
+  // Fresh statistics, as autovacuum would have them on a table that grew slowly.
   await client.query('ANALYZE analytics_events');
 }
 
 async function timeRound(exporter: Exporter): Promise<number> {
   const started = performance.now();
-  const failed = await exporter.runOnce();
-  if (failed > 0) throw new Error('the collection round failed');
-  return (performance.now() - started) / 1000;
+  if ((await exporter.runOnce()) > 0) throw new Error('the collection round failed');
+  return Number(((performance.now() - started) / 1000).toFixed(3));
 }
 
 const results: Record<string, unknown>[] = [];
 for (const size of sizes) {
-  const name = `chom_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  await migrate(url.toString());
-  const client = new pg.Client({ connectionString: url.toString() });
+  const db = await createBenchDatabase();
+  const client = new pg.Client({ connectionString: db.url });
   await client.connect();
-  const loadStarted = performance.now();
-  await insertEvents(client, size);
-  const loadSeconds = (performance.now() - loadStarted) / 1000;
+  try {
+    const loadStarted = performance.now();
+    await insertEvents(client, size);
+    const loadSeconds = (performance.now() - loadStarted) / 1000;
 
-  const config = parseConfig({
-    database: { url: url.toString(), statementTimeoutSeconds: 600 },
-    collectors: {
-      ...onlyCollectors('analytics_event_counters'),
-      analytics_event_counters: { timeoutSeconds: 600 },
-    },
-  });
-  const sources = createSources(config, url.toString());
-  const exporter = new Exporter(config, sources, pino({ level: 'silent' }));
-  const firstRound = await timeRound(exporter);
-  const steady: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    await insertEvents(client, 5_000);
-    steady.push(await timeRound(exporter));
+    const config = parseConfig({
+      database: { url: db.url, statementTimeoutSeconds: 600 },
+      collectors: {
+        ...onlyCollectors('analytics_event_counters'),
+        analytics_event_counters: { timeoutSeconds: 600 },
+      },
+    });
+    const sources = createSources(config, db.url);
+    const exporter = new Exporter(config, sources, pino({ level: 'silent' }));
+    try {
+      const firstRound = await timeRound(exporter);
+      const steady: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        await insertEvents(client, 5_000);
+        steady.push(await timeRound(exporter));
+      }
+      const idle = await timeRound(exporter);
+      const { rows } = await client.query("SELECT pg_total_relation_size('analytics_events') AS b");
+      results.push({
+        events: size,
+        tableMegabytes: Math.round(Number(rows[0].b) / 2 ** 20),
+        loadSeconds: Number(loadSeconds.toFixed(1)),
+        firstRoundSeconds: firstRound,
+        steadyRoundSecondsWith5000NewEvents: steady,
+        roundSecondsWithNoNewEvents: idle,
+      });
+      process.stdout.write(`${JSON.stringify(results.at(-1))}\n`);
+    } finally {
+      await exporter.stop();
+      await closeSources(sources);
+    }
+  } finally {
+    await client.end();
+    await db.drop();
   }
-  const idle = await timeRound(exporter);
-  const tableBytes = Number(
-    (await client.query("SELECT pg_total_relation_size('analytics_events') AS b")).rows[0].b,
-  );
-  results.push({
-    events: size,
-    tableMegabytes: Math.round(tableBytes / 2 ** 20),
-    loadSeconds: Number(loadSeconds.toFixed(1)),
-    firstRoundSeconds: Number(firstRound.toFixed(3)),
-    steadyRoundSecondsWith5000NewEvents: steady.map((s) => Number(s.toFixed(3))),
-    roundSecondsWithNoNewEvents: Number(idle.toFixed(3)),
-  });
-  process.stdout.write(`${JSON.stringify(results.at(-1))}\n`);
-  await exporter.stop();
-  await closeSources(sources);
-  await client.end();
-  await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-  await admin.end();
 }
 writeFileSync(
   fileURLToPath(new URL('results/collection.json', import.meta.url)),
-  `${JSON.stringify({ results }, null, 2)}\n`,
+  `${JSON.stringify({ machine: await machine(), results }, null, 2)}\n`,
 );

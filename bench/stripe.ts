@@ -11,6 +11,7 @@ import pino from 'pino';
 import { createStripeBillingSource } from '../src/billing/stripe-source.js';
 import { customer, price, product, subscription } from '../test/fixtures/stripe-objects.js';
 import { FakeStripe } from '../test/helpers/fake-stripe.js';
+import { machine } from './lib/machine.js';
 
 const sizes = (process.argv[2] ?? '1000,10000,100000').split(',').map(Number);
 const apiKey = 'sk_test_BenchmarkKey001';
@@ -39,36 +40,44 @@ for (const count of sizes) {
     latencyMs: 50,
     rateLimitPerSecond: 25,
   });
-  // 20 requests per second: below the limit, as the exporter's default throttle is.
-  const source = createStripeBillingSource(
-    {
-      apiKey,
-      ...fake.clientOptions,
-      maxRequestsPerSecond: 20,
-      timeoutSeconds: 30,
-      maxRetries: 5,
-      channelMetadataKey: 'channel',
-    },
-    pino({ level: 'silent' }),
-  );
-  const started = performance.now();
-  const snapshot = await source.loadSnapshot(new AbortController().signal);
-  const seconds = (performance.now() - started) / 1000;
-  const rateLimited = fake.requests.filter((r) => r.status === 429).length;
-  results.push({
-    subscriptions: count,
-    loaded: snapshot.subscriptions.length,
-    requests: fake.requests.length,
-    rateLimitedRequests: rateLimited,
-    seconds: Number(seconds.toFixed(1)),
-    // A full resync on the default schedule (every 10 minutes) when nothing changes.
-    requestsPerMinuteIdle: Number((fake.requests.length / 10).toFixed(1)),
-  });
-  process.stdout.write(`${JSON.stringify(results.at(-1))}\n`);
-  await source.close();
-  await fake.close();
+  try {
+    // 20 requests per second: below the limit, as the exporter's default throttle is.
+    const source = createStripeBillingSource(
+      {
+        apiKey,
+        ...fake.clientOptions,
+        maxRequestsPerSecond: 20,
+        timeoutSeconds: 30,
+        maxRetries: 5,
+        channelMetadataKey: 'channel',
+      },
+      pino({ level: 'silent' }),
+    );
+    try {
+      const started = performance.now();
+      const snapshot = await source.loadSnapshot(new AbortController().signal);
+      const seconds = (performance.now() - started) / 1000;
+      const rateLimited = fake.requests.filter((r) => r.status === 429).length;
+      results.push({
+        subscriptions: count,
+        loaded: snapshot.subscriptions.length,
+        requests: fake.requests.length,
+        // One page of 100 per list: subscriptions, customers, prices (1) and coupons (1, empty).
+        minimumRequests: Math.ceil(count / 100) + Math.ceil(customers.length / 100) + 2,
+        rateLimitedRequests: rateLimited,
+        seconds: Number(seconds.toFixed(1)),
+        // A full resync on the default schedule (every 10 minutes) when nothing changes.
+        requestsPerMinuteIdle: Number((fake.requests.length / 10).toFixed(1)),
+      });
+      process.stdout.write(`${JSON.stringify(results.at(-1))}\n`);
+    } finally {
+      await source.close();
+    }
+  } finally {
+    await fake.close();
+  }
 }
 writeFileSync(
   fileURLToPath(new URL('results/stripe.json', import.meta.url)),
-  `${JSON.stringify({ results }, null, 2)}\n`,
+  `${JSON.stringify({ machine: await machine(), results }, null, 2)}\n`,
 );
