@@ -13,6 +13,9 @@ import { version } from './version.js';
 
 const gzipAsync = promisify(gzip);
 
+/** What became of a webhook delivery: the `outcome` label. */
+export type WebhookOutcome = 'accepted' | 'ignored' | 'bad_signature' | 'stale' | 'malformed';
+
 /** One configuration's runners, schedules and in-flight runs. */
 interface Generation {
   readonly runners: CollectorRunner[];
@@ -46,8 +49,12 @@ export class Exporter {
     private readonly collectors?: readonly AnyCollector[],
   ) {
     this.selfMetrics = createSelfMetrics(this.registry, version);
+    this.observeBilling(sources);
     this.generation = this.build(config, sources);
   }
+
+  /** Runs requested by `runSoon`, by collector, not yet started. */
+  private readonly soon = new Map<string, NodeJS.Timeout>();
 
   get runners(): readonly CollectorRunner[] {
     return this.generation.runners;
@@ -120,10 +127,44 @@ export class Exporter {
     }
     const replaced = this.sources;
     this.sources = sources;
+    this.observeBilling(sources);
     this.generation = next;
     this.markChanged();
     if (this.started) void this.startGeneration(next);
     return replaced;
+  }
+
+  /**
+   * Runs a collector out of schedule, `delayMs` from now (a webhook says its
+   * data changed). Requests within the delay share one run; a run under way is
+   * followed by another, so a change it may have missed is read. Only once the
+   * schedules are started; false when the collector is not enabled.
+   */
+  runSoon(name: string, delayMs: number): boolean {
+    if (!this.started) return false;
+    const runnerNamed = () => this.generation.runners.find((r) => r.collector.name === name);
+    if (!runnerNamed()) return false;
+    if (this.soon.has(name)) return true;
+    const timer = setTimeout(() => {
+      this.soon.delete(name);
+      // Looked up now: a reload may have replaced the runner meanwhile.
+      const runner = runnerNamed();
+      if (!runner) return;
+      // The runner logs and counts its own failures; run() never rejects.
+      void (async () => {
+        if (runner.currentStatus.running) await runner.run();
+        await runner.run();
+      })();
+    }, delayMs);
+    timer.unref();
+    this.soon.set(name, timer);
+    return true;
+  }
+
+  /** Counts a webhook delivery by outcome (chom_stripe_webhook_events_total). */
+  recordWebhook(outcome: WebhookOutcome): void {
+    this.selfMetrics.webhookEvents.inc({ outcome });
+    this.markChanged();
   }
 
   /** Records the outcome of a reload attempt in the reload self-metrics. */
@@ -135,7 +176,22 @@ export class Exporter {
 
   /** Stops schedules and cuts in-flight runs short; the caller closes the sources. */
   async stop(): Promise<void> {
+    for (const timer of this.soon.values()) clearTimeout(timer);
+    this.soon.clear();
     await this.stopGeneration(this.generation);
+  }
+
+  /** Stripe's requests and syncs go to the self-metrics, zero from the start so rate() works. */
+  private observeBilling(sources: Sources): void {
+    const stripe = sources.stripe;
+    if (!stripe?.observe) return;
+    const { stripeRequests, stripeSyncs } = this.selfMetrics;
+    for (const kind of ['list', 'retrieve', 'events'] as const) stripeRequests.inc({ kind }, 0);
+    for (const mode of ['full', 'incremental'] as const) stripeSyncs.inc({ mode }, 0);
+    stripe.observe({
+      onRequest: (kind) => stripeRequests.inc({ kind }),
+      onSync: (mode) => stripeSyncs.inc({ mode }),
+    });
   }
 
   private build(config: Config, sources: Sources): Generation {

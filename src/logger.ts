@@ -19,6 +19,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           '*.password',
           'apiKey',
           '*.apiKey',
+          'webhookSecret',
+          '*.webhookSecret',
         ],
         censor: '[redacted]',
       },

@@ -101,6 +101,12 @@ export async function startService(
     logger: log,
     reload,
     server: config.server,
+    webhook: () => {
+      const { webhookSecret, webhookToleranceSeconds } = running.stripe;
+      return webhookSecret
+        ? { secret: webhookSecret, toleranceSeconds: webhookToleranceSeconds }
+        : undefined;
+    },
     ...(demo ? { notice: demoNotice } : {}),
   });
   const address = await app.listen({ host: config.server.host, port: config.server.port });

@@ -1,43 +1,65 @@
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
 import type { Config } from '../config/schema.js';
-import type { BillingSnapshotSource } from '../sources/sources.js';
+import type { BillingSnapshotSource, BillingSourceObserver } from '../sources/sources.js';
 import { version } from '../version.js';
-import { sleep, throwIfAborted, untilAborted } from './abortable.js';
-import { backoffMs, classifyStripeError, redactKey } from './stripe-errors.js';
+import {
+  addEventChanges,
+  changeCount,
+  type EventLike,
+  noChanges,
+  type StripeChanges,
+  watchedEventTypes,
+} from './stripe-changes.js';
 import {
   buildCatalogue,
   customerFromStripe,
   type Reject,
   subscriptionFromStripe,
 } from './stripe-mapping.js';
-import { TokenBucket } from './token-bucket.js';
+import { StripeReader, StripeSourceError } from './stripe-reader.js';
 import type { BillingSnapshot } from './types.js';
 
-/** The `stripe` config section with the key resolved, plus the customer metadata key of the channel. */
-export type StripeSourceOptions = Omit<Config['stripe'], 'apiKey' | 'channelMetadataKey'> & {
+export { StripeSourceError } from './stripe-reader.js';
+
+/** How a round read Stripe: the `chom_stripe_syncs_total{mode}` label. */
+export type StripeSyncMode = 'full' | 'incremental';
+
+/** The `stripe` config section with the key resolved, plus hooks for the self-metrics. */
+export type StripeSourceOptions = Omit<
+  Config['stripe'],
+  | 'apiKey'
+  | 'channelMetadataKey'
+  | 'fullSyncIntervalSeconds'
+  | 'webhookSecret'
+  | 'webhookToleranceSeconds'
+> & {
   readonly apiKey: string;
   /** Customer metadata key holding the acquisition channel; `channel` when unset. */
   readonly channelMetadataKey?: string;
+  /** Seconds between full syncs; rounds in between read events only. 0: every round is full. */
+  readonly fullSyncIntervalSeconds?: number;
+  /** The clock, in ms (tests move it). */
+  readonly now?: () => number;
 };
 
 /** A Stripe source; `reject` receives objects left out (the log gets them when it is not given). */
 export interface StripeBillingSource extends BillingSnapshotSource {
   loadSnapshot(signal: AbortSignal, reject?: Reject): Promise<BillingSnapshot>;
+  observe(observer: BillingSourceObserver): void;
+  /**
+   * Takes an event delivered by a (verified) webhook: the objects it names are
+   * fetched again at the next round, and the same event read from the events
+   * list later is not fetched twice. False when the event does not matter here.
+   */
+  notify(event: EventLike & { readonly created?: unknown }): boolean;
 }
-
-/** A sync that failed; the message says why and never contains the API key. */
-export class StripeSourceError extends Error {
-  override readonly name = 'StripeSourceError';
-}
-
-type Cursor = { limit: number; starting_after?: string };
-type ListPage<T> = Stripe.ApiList<T>;
 
 /**
  * Expansions, each at most four levels deep counting `data` (Stripe's limit).
  * Item prices cannot have their tiers or products expanded (five levels), so
  * prices are listed on their own and joined by id; the same for item coupons.
+ * A retrieve takes the same paths without the leading `data.`.
  */
 const expand = {
   prices: ['data.tiers', 'data.product', 'data.currency_options'],
@@ -50,21 +72,37 @@ const expand = {
     'data.latest_invoice',
   ],
 };
+const single = (paths: readonly string[]) => paths.map((path) => path.slice('data.'.length));
 
-const pageSize = 100;
-const progressEveryPages = 10;
+/**
+ * Events become visible in the list a little after their `created` time; each
+ * poll reads this far back again (events already taken are skipped by id), so
+ * a late one is not missed.
+ */
+const overlapSeconds = 120;
 
-const isList = (value: unknown): value is ListPage<{ id: string }> =>
-  typeof value === 'object' &&
-  value !== null &&
-  Array.isArray((value as ListPage<unknown>).data) &&
-  typeof (value as ListPage<unknown>).has_more === 'boolean';
+/** Everything the last sync read, by id: what the snapshot is computed from. */
+interface Mirror {
+  readonly prices: Map<string, Stripe.Price>;
+  readonly coupons: Map<string, Stripe.Coupon>;
+  readonly customers: Map<string, Stripe.Customer>;
+  readonly subscriptions: Map<string, Stripe.Subscription>;
+  readonly fullSyncAtMs: number;
+  /** What the full sync cost: more changes than this and a full sync is cheaper. */
+  readonly fullSyncRequests: number;
+  /** Unix seconds: the next poll reads events created at or after this. */
+  eventsSince: number;
+}
+
+const byId = <T extends { id: string }>(list: readonly T[]) =>
+  new Map(list.map((object) => [object.id, object]));
 
 /**
  * Reads subscriptions, prices, coupons and customers through the official SDK
- * and maps them onto the billing model. Pages are fetched one at a time with
- * explicit cursors, so a failed page is retried alone; the SDK's own retries
- * are off because it does not retry 429s and knows nothing of our throttle.
+ * and maps them onto the billing model. The first round lists everything (pages
+ * of 100); later rounds read only the events since the previous one and fetch
+ * again the objects those events name, until `fullSyncIntervalSeconds` calls
+ * for a full list again (which also repairs anything an event missed).
  */
 export function createStripeBillingSource(
   options: StripeSourceOptions,
@@ -80,87 +118,207 @@ export function createStripeBillingSource(
     telemetry: false,
     appInfo: { name: 'chom-exporter', version },
   });
-  const bucket = new TokenBucket(options.maxRequestsPerSecond);
-  const redact = (text: string) => redactKey(text, options.apiKey);
+  let requests = 0;
+  let observer: BillingSourceObserver | undefined;
+  const reader = new StripeReader(
+    {
+      apiKey: options.apiKey,
+      maxRequestsPerSecond: options.maxRequestsPerSecond,
+      maxRetries: options.maxRetries,
+      onRequest: (kind) => {
+        requests += 1;
+        observer?.onRequest(kind);
+      },
+    },
+    log,
+  );
+  const now = options.now ?? Date.now;
+  const fullSyncIntervalMs = (options.fullSyncIntervalSeconds ?? 0) * 1000;
+  let mirror: Mirror | undefined;
+  /** Objects to fetch again, kept across a failed round so no change is lost. */
+  let pending = noChanges();
+  /** Events already taken (from the list or a webhook), with their `created`, pruned as the window moves. */
+  const taken = new Map<string, number>();
+  let eventsReadable = true;
+  /** Set while a full sync is owed (one failed): the pending changes were dropped for it. */
+  let fullSyncOwed = false;
   let closed = false;
 
-  /** One page, retried on 429 (after Retry-After), 5xx and connection errors. */
-  async function fetchPage<T>(
-    call: () => Promise<T>,
-    resource: string,
-    page: number,
-    signal: AbortSignal,
-  ): Promise<T> {
-    const what = `listing ${resource} (page ${page})`;
-    for (let retry = 0; ; retry += 1) {
-      await bucket.take(signal);
-      try {
-        return await untilAborted(call(), signal);
-      } catch (error) {
-        // The abort reason, never the raw SDK error: Stripe's 401 text quotes the key.
-        throwIfAborted(signal);
-        const decision = classifyStripeError(error, what);
-        if (decision.kind === 'fail') throw new StripeSourceError(redact(decision.message));
-        if (retry >= options.maxRetries) {
-          throw new StripeSourceError(
-            redact(
-              `Stripe kept failing while ${what}: ${decision.reason}; gave up after ${retry} retries (stripe.maxRetries).`,
-            ),
-          );
-        }
-        const waitMs = decision.retryAfterMs ?? backoffMs(retry);
-        log.warn(
-          {
-            resource,
-            page,
-            retry: retry + 1,
-            waitMs: Math.round(waitMs),
-            reason: redact(decision.reason),
-          },
-          'retrying a Stripe page',
-        );
-        await sleep(waitMs, signal);
+  const listPrices = (signal: AbortSignal) =>
+    reader.listAll(
+      'list',
+      'prices',
+      (cursor) => stripe.prices.list({ ...cursor, expand: expand.prices }),
+      signal,
+    );
+
+  async function fullSync(signal: AbortSignal): Promise<Mirror> {
+    const before = requests;
+    // The lists supersede whatever was pending. Events from here on (listed or
+    // delivered) are taken at the next round: a change made while the lists are
+    // read may or may not be in them.
+    const startedAt = now();
+    pending = noChanges();
+    taken.clear();
+    // The catalogue first: subscriptions refer to its prices and coupons by id.
+    const prices = await listPrices(signal);
+    const coupons = await reader.listAll(
+      'list',
+      'coupons',
+      (cursor) => stripe.coupons.list({ ...cursor, expand: expand.coupons }),
+      signal,
+    );
+    const customers = await reader.listAll(
+      'list',
+      'customers',
+      (cursor) => stripe.customers.list({ ...cursor, expand: expand.customers }),
+      signal,
+    );
+    // status 'all': the default list leaves out canceled subscriptions, which churn needs.
+    const subscriptions = await reader.listAll(
+      'list',
+      'subscriptions',
+      (cursor) =>
+        stripe.subscriptions.list({ ...cursor, status: 'all', expand: expand.subscriptions }),
+      signal,
+    );
+    observer?.onSync('full');
+    return {
+      prices: byId(prices),
+      coupons: byId(coupons),
+      customers: byId(customers),
+      subscriptions: byId(subscriptions),
+      fullSyncAtMs: startedAt,
+      fullSyncRequests: requests - before,
+      eventsSince: Math.floor(startedAt / 1000),
+    };
+  }
+
+  /** Adds the events since the last poll to `pending`; moves the window. */
+  async function readEvents(state: Mirror, signal: AbortSignal): Promise<void> {
+    const polledAt = Math.floor(now() / 1000);
+    const events = await reader.listAll(
+      'events',
+      'events',
+      (cursor) =>
+        stripe.events.list({
+          ...cursor,
+          types: [...watchedEventTypes],
+          created: { gte: state.eventsSince },
+        }),
+      signal,
+    );
+    for (const event of events) {
+      if (taken.has(event.id)) continue;
+      addEventChanges(pending, event);
+      taken.set(event.id, event.created);
+    }
+    state.eventsSince = Math.max(state.eventsSince, polledAt - overlapSeconds);
+    for (const [id, created] of taken) if (created < state.eventsSince) taken.delete(id);
+  }
+
+  /** Fetches every pending object again; each leaves `pending` once it is applied. */
+  async function applyPending(state: Mirror, signal: AbortSignal): Promise<void> {
+    const changes: StripeChanges = pending;
+    if (changes.allPrices) {
+      const prices = await listPrices(signal);
+      state.prices.clear();
+      for (const price of prices) state.prices.set(price.id, price);
+      changes.allPrices = false;
+      changes.prices.clear();
+    }
+    for (const id of [...changes.prices]) {
+      const price = await reader.retrieve(
+        'price',
+        id,
+        () => stripe.prices.retrieve(id, { expand: single(expand.prices) }),
+        signal,
+      );
+      if (price) state.prices.set(id, price);
+      else state.prices.delete(id);
+      changes.prices.delete(id);
+    }
+    for (const id of [...changes.coupons]) {
+      const coupon = await reader.retrieve(
+        'coupon',
+        id,
+        () => stripe.coupons.retrieve(id, { expand: single(expand.coupons) }),
+        signal,
+      );
+      if (coupon) state.coupons.set(id, coupon);
+      else state.coupons.delete(id);
+      changes.coupons.delete(id);
+    }
+    for (const id of [...changes.customers]) {
+      const customer = await reader.retrieve(
+        'customer',
+        id,
+        () => stripe.customers.retrieve(id, { expand: single(expand.customers) }),
+        signal,
+      );
+      // A deleted customer answers a stub with `deleted: true`.
+      if (customer && !('deleted' in customer && customer.deleted)) {
+        state.customers.set(id, customer as Stripe.Customer);
+      } else {
+        state.customers.delete(id);
       }
+      changes.customers.delete(id);
+    }
+    for (const id of [...changes.subscriptions]) {
+      const subscription = await reader.retrieve(
+        'subscription',
+        id,
+        () => stripe.subscriptions.retrieve(id, { expand: single(expand.subscriptions) }),
+        signal,
+      );
+      if (subscription) state.subscriptions.set(id, subscription);
+      else state.subscriptions.delete(id);
+      changes.subscriptions.delete(id);
     }
   }
 
-  /** Every object of a list, newest first, following `starting_after` cursors. */
-  async function listAll<T extends { id: string }>(
-    resource: string,
-    list: (cursor: Cursor) => Promise<ListPage<T>>,
-    signal: AbortSignal,
-  ): Promise<T[]> {
-    const objects: T[] = [];
-    let startingAfter: string | undefined;
-    for (let page = 1; ; page += 1) {
-      throwIfAborted(signal);
-      const cursor = {
-        limit: pageSize,
-        ...(startingAfter ? { starting_after: startingAfter } : {}),
-      };
-      const result: unknown = await fetchPage(() => list(cursor), resource, page, signal);
-      if (!isList(result)) {
-        throw new StripeSourceError(
-          `Stripe's answer while listing ${resource} (page ${page}) is not a list.`,
-        );
-      }
-      objects.push(...(result.data as T[]));
-      if (page % progressEveryPages === 0) {
-        log.info({ resource, pages: page, objects: objects.length }, 'Stripe sync in progress');
-      }
-      if (!result.has_more) {
-        log.debug({ resource, pages: page, objects: objects.length }, 'Stripe list read');
-        return objects;
-      }
-      const last = result.data.at(-1)?.id;
-      // A cursor that does not move would loop forever.
-      if (typeof last !== 'string' || last === startingAfter) {
-        throw new StripeSourceError(
-          `Stripe's answer while listing ${resource} (page ${page}) has more pages but no new cursor.`,
-        );
-      }
-      startingAfter = last;
+  /** The events since the last round, applied; false when a full sync is due instead. */
+  async function incrementalSync(state: Mirror, signal: AbortSignal): Promise<boolean> {
+    if (!eventsReadable) return false;
+    try {
+      await readEvents(state, signal);
+    } catch (error) {
+      if (!(error instanceof StripeSourceError) || error.statusCode !== 403) throw error;
+      eventsReadable = false;
+      log.warn(
+        'the Stripe key cannot read events (give it Events: Read): every round now lists everything',
+      );
+      return false;
     }
+    const count = changeCount(pending);
+    if (count > state.fullSyncRequests) {
+      log.info(
+        { changedObjects: count, fullSyncRequests: state.fullSyncRequests },
+        'more Stripe objects changed than a full sync costs: syncing in full',
+      );
+      return false;
+    }
+    await applyPending(state, signal);
+    observer?.onSync('incremental');
+    return true;
+  }
+
+  function snapshotOf(state: Mirror, reject: Reject): BillingSnapshot {
+    const customers = [...state.customers.values()];
+    const catalogue = buildCatalogue({
+      prices: [...state.prices.values()],
+      coupons: [...state.coupons.values()],
+      customers,
+    });
+    const key = options.channelMetadataKey ?? 'channel';
+    return {
+      subscriptions: [...state.subscriptions.values()]
+        .map((sub) => subscriptionFromStripe(sub, catalogue, reject))
+        .filter((sub) => sub !== undefined),
+      customers: customers
+        .map((customer) => customerFromStripe(customer, key, reject))
+        .filter((customer) => customer !== undefined),
+    };
   }
 
   return {
@@ -168,39 +326,31 @@ export function createStripeBillingSource(
       if (closed) throw new StripeSourceError('the Stripe source is closed');
       const report: Reject =
         reject ?? ((reason, detail) => log.warn({ reason, ...detail }, 'left out a Stripe object'));
-      // The catalogue first: subscriptions refer to its prices and coupons by id.
-      const prices = await listAll(
-        'prices',
-        (cursor) => stripe.prices.list({ ...cursor, expand: expand.prices }),
-        signal,
-      );
-      const coupons = await listAll(
-        'coupons',
-        (cursor) => stripe.coupons.list({ ...cursor, expand: expand.coupons }),
-        signal,
-      );
-      const customers = await listAll(
-        'customers',
-        (cursor) => stripe.customers.list({ ...cursor, expand: expand.customers }),
-        signal,
-      );
-      // status 'all': the default list leaves out canceled subscriptions, which churn needs.
-      const subscriptions = await listAll(
-        'subscriptions',
-        (cursor) =>
-          stripe.subscriptions.list({ ...cursor, status: 'all', expand: expand.subscriptions }),
-        signal,
-      );
-      const catalogue = buildCatalogue({ prices, coupons, customers });
-      const key = options.channelMetadataKey ?? 'channel';
-      return {
-        subscriptions: subscriptions
-          .map((sub) => subscriptionFromStripe(sub, catalogue, report))
-          .filter((sub) => sub !== undefined),
-        customers: customers
-          .map((customer) => customerFromStripe(customer, key, report))
-          .filter((customer) => customer !== undefined),
-      };
+      const before = requests;
+      const due =
+        mirror === undefined ||
+        fullSyncOwed ||
+        fullSyncIntervalMs === 0 ||
+        now() - mirror.fullSyncAtMs >= fullSyncIntervalMs;
+      let mode: StripeSyncMode = 'incremental';
+      if (due || !mirror || !(await incrementalSync(mirror, signal))) {
+        fullSyncOwed = true;
+        mirror = await fullSync(signal);
+        fullSyncOwed = false;
+        mode = 'full';
+      }
+      log.debug({ mode, requests: requests - before }, 'Stripe sync done');
+      return snapshotOf(mirror, report);
+    },
+    observe(next) {
+      observer = next;
+    },
+    notify(event) {
+      if (typeof event.id !== 'string' || taken.has(event.id)) return false;
+      if (!addEventChanges(pending, event)) return false;
+      const created = typeof event.created === 'number' ? event.created : Math.floor(now() / 1000);
+      taken.set(event.id, created);
+      return true;
     },
     async close() {
       closed = true;

@@ -111,11 +111,41 @@ describe('parseConfig rejects bad configurations, naming the key', () => {
     ],
     ['an empty label vocabulary', { labels: { channels: [] } }, 'labels.channels:'],
     ['a log level that does not exist', { log: { level: 'loud' } }, 'log.level:'],
+    [
+      'a full-sync interval under a minute (other than 0)',
+      { stripe: { fullSyncIntervalSeconds: 30 } },
+      'stripe.fullSyncIntervalSeconds: expected 0 or at least 60',
+    ],
+    [
+      'a webhook secret that is not one',
+      { stripe: { apiKey: 'rk_test_abc', webhookSecret: 'sk_test_abc' } },
+      'stripe.webhookSecret: expected a webhook signing secret',
+    ],
+    [
+      'a webhook secret without an API key',
+      { stripe: { webhookSecret: 'whsec_abc' } },
+      'stripe.webhookSecret: needs stripe.apiKey',
+    ],
   ])('%s', (_, raw, expected) => {
     const error = configErrorOf(() => parseConfig(raw));
     expect(error.problems).toHaveLength(1);
     expect(error.problems[0]).toContain(expected);
     expect(error.message).toContain(expected);
+  });
+
+  it('reads the webhook secret from CHOM_STRIPE_WEBHOOK_SECRET_FILE and never echoes a bad one', () => {
+    const file = tempFile('whsec_FromFile123\n', '.secret');
+    const config = loadConfig(
+      { CHOM_STRIPE_API_KEY: 'rk_test_abc', CHOM_STRIPE_WEBHOOK_SECRET_FILE: file },
+      undefined,
+    );
+    expect(config.stripe.webhookSecret).toBe('whsec_FromFile123');
+    expect(config.stripe.fullSyncIntervalSeconds).toBe(3600);
+    const error = configErrorOf(() =>
+      loadConfig({ CHOM_STRIPE_API_KEY: 'rk_test_abc', CHOM_STRIPE_WEBHOOK_SECRET: 'oops-secret' }),
+    );
+    expect(error.message).toContain('stripe.webhookSecret');
+    expect(error.message).not.toContain('oops-secret');
   });
 
   it('accepts a cron expression with a seconds field', () => {

@@ -19,6 +19,7 @@ const envKeys: readonly { env: string; path: readonly string[]; type: 'string' |
   { env: 'CHOM_EVENTS_DATABASE_URL', path: ['events', 'url'], type: 'string' },
   { env: 'CHOM_STATE_DATABASE_URL', path: ['stateDatabase', 'url'], type: 'string' },
   { env: 'CHOM_STRIPE_API_KEY', path: ['stripe', 'apiKey'], type: 'string' },
+  { env: 'CHOM_STRIPE_WEBHOOK_SECRET', path: ['stripe', 'webhookSecret'], type: 'string' },
   { env: 'CHOM_METRICS_BEARER_TOKEN', path: ['server', 'auth', 'bearerToken'], type: 'string' },
   { env: 'CHOM_HOST', path: ['server', 'host'], type: 'string' },
   { env: 'CHOM_PORT', path: ['server', 'port'], type: 'int' },
@@ -29,7 +30,9 @@ const envKeys: readonly { env: string; path: readonly string[]; type: 'string' |
 export const supportedEnvironment = [
   'CHOM_CONFIG',
   ...envKeys.flatMap(({ env, path }) =>
-    ['url', 'apiKey', 'auth'].includes(path[1] ?? '') ? [env, `${env}_FILE`] : [env],
+    ['url', 'apiKey', 'webhookSecret', 'auth'].includes(path[1] ?? '')
+      ? [env, `${env}_FILE`]
+      : [env],
   ),
 ];
 

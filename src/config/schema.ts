@@ -239,8 +239,45 @@ export const configSchema = z
           .describe(
             'Retries of a page after a 429 (honouring Retry-After), a 5xx or a network error.',
           ),
+        fullSyncIntervalSeconds: z
+          .number()
+          .int()
+          .min(0)
+          .max(604_800)
+          .refine((seconds) => seconds === 0 || seconds >= 60, 'expected 0 or at least 60')
+          .default(3600)
+          .describe(
+            'Seconds between full syncs (every object listed). Rounds in between read only the events since the last round and fetch again the objects they name (the key needs Events: Read). 0: every round is a full sync.',
+          ),
+        webhookSecret: z
+          .string()
+          .regex(/^whsec_[A-Za-z0-9+/=_-]+$/, 'expected a webhook signing secret (whsec_…)')
+          .optional()
+          .describe(
+            'Signing secret of a Stripe webhook endpoint (CHOM_STRIPE_WEBHOOK_SECRET or CHOM_STRIPE_WEBHOOK_SECRET_FILE). Set: POST /webhooks/stripe takes signed events and refreshes billing within seconds. Unset: the route does not exist.',
+          ),
+        webhookToleranceSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(3600)
+          .default(300)
+          .describe(
+            "Oldest signature timestamp a webhook may carry, against replays (Stripe's default is 300).",
+          ),
       })
       .strict()
+      .superRefine((stripe, context) => {
+        // Webhooks only say what to read again; without a key nothing can be read.
+        if (stripe.webhookSecret && !stripe.apiKey) {
+          context.addIssue({
+            code: 'custom',
+            path: ['webhookSecret'],
+            message:
+              'needs stripe.apiKey (CHOM_STRIPE_API_KEY): webhooks refresh what the key reads',
+          });
+        }
+      })
       .prefault({})
       .describe('Stripe, read with the official SDK.'),
     labels: labelsSchema.prefault({}).describe('Bounded label vocabularies.'),

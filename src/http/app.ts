@@ -8,6 +8,7 @@ import { registerHealthRoutes } from './health.js';
 import { registerLandingPage } from './landing.js';
 import { registerMetricsRoute } from './metrics.js';
 import { registerReloadRoute } from './reload.js';
+import { registerStripeWebhook, type WebhookSettings } from './stripe-webhook.js';
 
 export interface AppDeps {
   readonly exporter: Exporter;
@@ -18,6 +19,8 @@ export interface AppDeps {
   readonly reload?: () => Promise<{ ok: true } | { ok: false; error: string }>;
   /** TLS and credentials for the HTTP server (server.tls, server.auth). */
   readonly server?: Pick<Config['server'], 'tls' | 'auth'>;
+  /** Stripe webhook secret and tolerance, read per request (a reload may rotate them). */
+  readonly webhook?: WebhookSettings;
 }
 
 /** Builds the HTTP app; it never listens by itself, so tests drive it with `inject`. */
@@ -35,5 +38,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerHealthRoutes(app, deps.exporter);
   registerLandingPage(app, deps.exporter, deps.notice);
   if (deps.reload) registerReloadRoute(app, deps.reload);
+  if (deps.webhook) registerStripeWebhook(app, deps.exporter, deps.webhook);
   return app;
 }

@@ -2,11 +2,15 @@ import { timingSafeEqual } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/schema.js';
+import { stripeWebhookPath } from './stripe-webhook.js';
 
 type AuthConfig = NonNullable<Config['server']['auth']>;
 
-/** Probes must work without credentials (orchestrators do not send any). */
-const openPaths = new Set(['/healthz', '/readyz']);
+/**
+ * Probes must work without credentials (orchestrators do not send any); Stripe
+ * webhooks cannot send any either, and authenticate by their signature.
+ */
+const openPaths = new Set(['/healthz', '/readyz', stripeWebhookPath]);
 
 const sameText = (a: string, b: string) => {
   const left = Buffer.from(a);

@@ -74,6 +74,27 @@ export const selfMetricSpecs: readonly MetricSpec[] = [
     unit: 'timestamp_seconds',
   },
   {
+    name: 'chom_stripe_requests_total',
+    help: 'Requests sent to the Stripe API, retries included, by what they were for (list, retrieve, events).',
+    type: 'counter',
+    labelNames: ['kind'],
+    unit: 'count',
+  },
+  {
+    name: 'chom_stripe_syncs_total',
+    help: 'Stripe syncs by mode: full (every object listed) or incremental (events since the last round).',
+    type: 'counter',
+    labelNames: ['mode'],
+    unit: 'count',
+  },
+  {
+    name: 'chom_stripe_webhook_events_total',
+    help: 'Stripe webhook deliveries by outcome: accepted, ignored (a type billing does not read), bad_signature, stale (timestamp outside the tolerance), malformed.',
+    type: 'counter',
+    labelNames: ['outcome'],
+    unit: 'count',
+  },
+  {
     name: 'chom_build_info',
     help: 'Build information; the value is always 1.',
     type: 'gauge',
@@ -93,6 +114,9 @@ export interface SelfMetrics {
   readonly interval: Gauge<'collector'>;
   readonly reloadSuccessful: Gauge;
   readonly reloadTimestamp: Gauge;
+  readonly stripeRequests: Counter<'kind'>;
+  readonly stripeSyncs: Counter<'mode'>;
+  readonly webhookEvents: Counter<'outcome'>;
 }
 
 function spec(name: string): MetricSpec {
@@ -126,6 +150,9 @@ export function createSelfMetrics(registry: Registry, version: string): SelfMetr
     interval: gauge(registry, 'chom_collector_interval_seconds'),
     reloadSuccessful: gauge(registry, 'chom_config_last_reload_successful'),
     reloadTimestamp: gauge(registry, 'chom_config_last_reload_success_timestamp_seconds'),
+    stripeRequests: counter(registry, 'chom_stripe_requests_total'),
+    stripeSyncs: counter(registry, 'chom_stripe_syncs_total'),
+    webhookEvents: counter(registry, 'chom_stripe_webhook_events_total'),
   };
   metrics.reloadSuccessful.set(1);
   metrics.reloadTimestamp.set(Date.now() / 1000);

@@ -35,5 +35,23 @@ export interface BillingSnapshotSource {
     signal: AbortSignal,
     reject?: (reason: string, detail: Record<string, unknown>) => void,
   ): Promise<BillingSnapshot>;
+  /** Where to report requests and syncs (the exporter's self-metrics). */
+  observe?(observer: BillingSourceObserver): void;
+  /**
+   * Takes an event delivered by a verified webhook; what it names is read again
+   * at the next run. False when the event does not matter to billing.
+   */
+  notify?(event: {
+    readonly id?: unknown;
+    readonly type?: unknown;
+    readonly created?: unknown;
+    readonly data?: { readonly object?: unknown } | null;
+  }): boolean;
   close(): Promise<void>;
+}
+
+/** Activity of a billing source, for the self-metrics. */
+export interface BillingSourceObserver {
+  onRequest(kind: 'list' | 'retrieve' | 'events'): void;
+  onSync(mode: 'full' | 'incremental'): void;
 }

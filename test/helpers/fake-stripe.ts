@@ -4,13 +4,24 @@ import type Stripe from 'stripe';
 import { subscriptionStatuses } from '../../src/billing/types.js';
 
 /**
- * A loopback HTTP server that answers the four list endpoints the exporter
- * reads the way Stripe does (cursor pagination, newest first, expand, error
+ * A loopback HTTP server that answers the endpoints the exporter reads the way
+ * Stripe does (the four lists and their retrieve-by-id, the events list with
+ * `types[]` and `created[gte]`, cursor pagination, newest first, expand, error
  * bodies, Bearer auth), so the real SDK can be pointed at it. It holds fully
  * expanded fixture objects and collapses what a request did not expand.
+ * `emit` changes an object and records the event Stripe would, so incremental
+ * syncs can be tested against the same server.
  */
 
 export type FakeStripeResource = 'subscriptions' | 'prices' | 'coupons' | 'customers';
+
+/** Which list an object belongs to, from its `object` field. */
+const resourceOf: Record<string, FakeStripeResource> = {
+  subscription: 'subscriptions',
+  price: 'prices',
+  coupon: 'coupons',
+  customer: 'customers',
+};
 
 export interface FakeStripeData {
   readonly subscriptions: readonly Stripe.Subscription[];
@@ -138,14 +149,24 @@ export class FakeStripe {
   rateLimitPerSecond = Number.POSITIVE_INFINITY;
   private readonly recentArrivals: number[] = [];
   private readonly faults: { kind: FakeStripeFault; retryAfterSeconds: number }[] = [];
-  private readonly denied = new Set<FakeStripeResource>();
+  private readonly denied = new Set<FakeStripeResource | 'events'>();
   private readonly byId = new Map<string, Json>();
+  private readonly data: Record<FakeStripeResource, { id: string; created: number }[]>;
+  /** Customers deleted through `emit`: retrieving one answers a deleted stub, as Stripe does. */
+  private readonly deletedCustomers = new Set<string>();
+  private readonly events: Stripe.Event[] = [];
   private readonly server: Server;
 
   private constructor(
     private readonly apiKey: string,
-    private readonly data: FakeStripeData,
+    data: FakeStripeData,
   ) {
+    this.data = {
+      subscriptions: [...data.subscriptions],
+      prices: [...data.prices],
+      coupons: [...data.coupons],
+      customers: [...data.customers],
+    };
     for (const list of Object.values(data) as (readonly { id: string }[])[]) {
       for (const object of list) this.byId.set(object.id, wire(object) as unknown as Json);
     }
@@ -191,13 +212,63 @@ export class FakeStripe {
     }
   }
 
-  /** Answers 403 on this list, as for a restricted key without read access to it. */
-  deny(resource: FakeStripeResource): void {
+  /** Answers 403 on this list (and its objects), as for a restricted key without read access to it. */
+  deny(resource: FakeStripeResource | 'events'): void {
     this.denied.add(resource);
+  }
+
+  /** Lifts a `deny`. */
+  allow(resource: FakeStripeResource | 'events'): void {
+    this.denied.delete(resource);
   }
 
   requestsTo(resource: FakeStripeResource): LoggedRequest[] {
     return this.requests.filter((r) => r.path === `/v1/${resource}`);
+  }
+
+  /**
+   * Records an event of `type` about `object` and, unless the object is a
+   * discount or an invoice (which live elsewhere), applies it: creates or
+   * replaces the object, or removes it for `*.deleted` (a deleted customer then
+   * retrieves as a stub, a deleted price or coupon as 404; a subscription is
+   * never removed, Stripe cancels it). `created` backdates the event, as one
+   * that shows up in the list late. Returns the event.
+   */
+  emit(
+    type: string,
+    object: { id: string; object?: string },
+    options: { created?: number } = {},
+  ): Stripe.Event {
+    const resource = resourceOf[object.object ?? ''];
+    if (resource) {
+      const list = this.data[resource];
+      const at = list.findIndex((o) => o.id === object.id);
+      if (type.endsWith('.deleted') && resource !== 'subscriptions') {
+        if (at >= 0) list.splice(at, 1);
+        this.byId.delete(object.id);
+        if (resource === 'customers') this.deletedCustomers.add(object.id);
+      } else {
+        const stored = object as { id: string; created: number };
+        if (at >= 0) list[at] = stored;
+        else list.push(stored);
+        this.byId.set(object.id, wire(object) as unknown as Json);
+      }
+    }
+    const sequence = this.events.length + 1;
+    const event = {
+      id: `evt_${String(sequence).padStart(8, '0')}`,
+      object: 'event',
+      api_version: '2024-06-20',
+      created: options.created ?? Math.floor(Date.now() / 1000),
+      // The object as the event carries it: references collapsed, in the account's API version.
+      data: { object: wire(object) },
+      livemode: false,
+      pending_webhooks: 0,
+      request: { id: null, idempotency_key: null },
+      type,
+    } as unknown as Stripe.Event;
+    this.events.push(event);
+    return event;
   }
 
   async close(): Promise<void> {
@@ -287,21 +358,21 @@ export class FakeStripe {
         message: `Invalid API Key provided: ${presented ?? '(none)'}`,
       });
     }
-    const resource = /^\/v1\/(subscriptions|prices|coupons|customers)$/.exec(path)?.[1] as
-      | FakeStripeResource
-      | undefined;
+    if (req.method === 'GET' && path === '/v1/events') {
+      if (this.denied.has('events')) throw permissionDenied(presented);
+      return this.listEvents(query);
+    }
+    const [, name, id] =
+      /^\/v1\/(subscriptions|prices|coupons|customers)(?:\/([^/]+))?$/.exec(path) ?? [];
+    const resource = name as FakeStripeResource | undefined;
     if (req.method !== 'GET' || !resource) {
       throw new FakeStripeError(404, {
         type: 'invalid_request_error',
         message: `Unrecognized request URL (${req.method}: ${path}).`,
       });
     }
-    if (this.denied.has(resource)) {
-      throw new FakeStripeError(403, {
-        type: 'invalid_request_error',
-        message: `The provided key '${presented}' does not have the required permissions for this endpoint.`,
-      });
-    }
+    if (this.denied.has(resource)) throw permissionDenied(presented);
+    if (id !== undefined) return this.retrieve(resource, decodeURIComponent(id), expand);
     const limit = parseLimit(query.limit);
     const requested = parseExpand(expand, rules[resource]);
     const ordered = this.filter(resource, query)
@@ -316,11 +387,59 @@ export class FakeStripe {
     };
   }
 
+  /** GET /v1/{resource}/{id}: expand paths name fields of the object itself (no `data.`). */
+  private retrieve(resource: FakeStripeResource, id: string, expand: string[]): Json {
+    const rule = rules[resource];
+    const requested = parseExpand(
+      expand.map((path) => `data.${path}`),
+      rule,
+    );
+    const found = this.data[resource].find((o) => o.id === id);
+    if (found) return this.render(found, rule, requested);
+    if (resource === 'customers' && this.deletedCustomers.has(id)) {
+      return { id, object: 'customer', deleted: true };
+    }
+    throw new FakeStripeError(404, {
+      type: 'invalid_request_error',
+      code: 'resource_missing',
+      message: `No such ${rule.object}: '${id}'`,
+      param: 'id',
+    });
+  }
+
+  /** GET /v1/events: newest first, filtered by `types[]` and `created[gte]`, paged by cursor. */
+  private listEvents(query: Record<string, string>) {
+    const types = Object.entries(query)
+      .filter(([key]) => /^types\[\d*\]$/.test(key))
+      .map(([, value]) => value);
+    if (types.length > 20) {
+      throw new FakeStripeError(400, {
+        type: 'invalid_request_error',
+        message: 'You may pass at most 20 types.',
+        param: 'types',
+      });
+    }
+    const since = query['created[gte]'];
+    if (since !== undefined && !/^\d+$/.test(since)) {
+      throw new FakeStripeError(400, {
+        type: 'invalid_request_error',
+        message: `Invalid integer: ${since}`,
+        param: 'created[gte]',
+      });
+    }
+    const ordered = this.events
+      .filter((e) => types.length === 0 || types.includes(e.type))
+      .filter((e) => since === undefined || e.created >= Number(since))
+      .sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1));
+    const { page, hasMore } = paginate(ordered, parseLimit(query.limit), query, 'event');
+    return { object: 'list', data: page, has_more: hasMore, url: '/v1/events' };
+  }
+
   private filter(resource: FakeStripeResource, query: Record<string, string>) {
     const all: readonly { id: string; created: number }[] = this.data[resource];
     if (resource !== 'subscriptions') return all;
     const status = query.status;
-    const subscriptions = this.data.subscriptions;
+    const subscriptions = this.data.subscriptions as Stripe.Subscription[];
     if (status === 'all') return subscriptions;
     if (status === undefined) return subscriptions.filter((s) => !endedStatuses.includes(s.status));
     if (status === 'ended') return subscriptions.filter((s) => endedStatuses.includes(s.status));
@@ -362,6 +481,13 @@ export class FakeStripe {
     }
     return value;
   }
+}
+
+function permissionDenied(key: string | undefined): FakeStripeError {
+  return new FakeStripeError(403, {
+    type: 'invalid_request_error',
+    message: `The provided key '${key}' does not have the required permissions for this endpoint.`,
+  });
 }
 
 function parseLimit(value: string | undefined): number {

@@ -298,7 +298,7 @@ describe('Stripe source failures', () => {
     expect(retried?.status).toBe(200);
     expect((retried?.at ?? 0) - (limited?.at ?? 0)).toBeGreaterThanOrEqual(990);
     expect(snapshot).toEqual(expected);
-    expect(entries().find((e) => e.msg === 'retrying a Stripe page')).toMatchObject({
+    expect(entries().find((e) => e.msg === 'retrying a Stripe request')).toMatchObject({
       resource: 'prices',
       page: 1,
       waitMs: 1000,

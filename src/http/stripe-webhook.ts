@@ -1,0 +1,83 @@
+import type { FastifyInstance } from 'fastify';
+import Stripe from 'stripe';
+import type { Exporter, WebhookOutcome } from '../exporter.js';
+
+/** The signing secret and tolerance in force; undefined when webhooks are off. */
+export type WebhookSettings = () =>
+  | { readonly secret: string; readonly toleranceSeconds: number }
+  | undefined;
+
+export const stripeWebhookPath = '/webhooks/stripe';
+
+/** Stripe retries for days; a short wait lets a burst of events share one billing run. */
+const refreshDelayMs = 2_000;
+
+/** Stripe's events are a few kB; a large body is not one. */
+const bodyLimitBytes = 256 * 1024;
+
+/**
+ * POST /webhooks/stripe: a signed Stripe event. The signature (HMAC of the raw
+ * body with the endpoint's secret, with a timestamp checked against the
+ * tolerance, against replays) is the only authentication, so the body is kept
+ * as bytes until it is verified. A verified event that billing reads marks its
+ * objects for re-reading and brings the billing run forward. Answers 200 to
+ * every verified event (Stripe retries anything else), 400 naming what is wrong
+ * otherwise; nothing in the body is trusted or logged before verification.
+ */
+export function registerStripeWebhook(
+  app: FastifyInstance,
+  exporter: Exporter,
+  settings: WebhookSettings,
+): void {
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser(
+      '*',
+      { parseAs: 'buffer', bodyLimit: bodyLimitBytes },
+      (_request, body, done) => done(null, body),
+    );
+    scope.post(stripeWebhookPath, async (request, reply) => {
+      const current = settings();
+      if (!current) return reply.code(404).send({ status: 'not found' });
+      const refuse = (outcome: WebhookOutcome, error: string) => {
+        exporter.recordWebhook(outcome);
+        request.log.warn({ outcome, reason: error }, 'refused a Stripe webhook delivery');
+        return reply.code(400).send({ status: 'refused', error });
+      };
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const signature = request.headers['stripe-signature'];
+      if (typeof signature !== 'string' || signature === '') {
+        return refuse('bad_signature', 'missing Stripe-Signature header');
+      }
+      let event: Stripe.Event;
+      try {
+        event = await Stripe.webhooks.constructEventAsync(
+          body,
+          signature,
+          current.secret,
+          current.toleranceSeconds,
+        );
+      } catch (error) {
+        if (error instanceof Stripe.errors.StripeSignatureVerificationError) {
+          // The SDK's text for an old timestamp; anything else is a bad signature.
+          return /tolerance/i.test(error.message)
+            ? refuse(
+                'stale',
+                `signature timestamp is older than ${current.toleranceSeconds}s (stripe.webhookToleranceSeconds)`,
+              )
+            : refuse('bad_signature', 'signature does not match the payload and secret');
+        }
+        // Signed but not JSON: the sender is Stripe's, the body is broken.
+        return refuse('malformed', 'payload is not valid JSON');
+      }
+      if (typeof event !== 'object' || event === null || typeof event.type !== 'string') {
+        return refuse('malformed', 'payload is not a Stripe event (no type)');
+      }
+      const source = exporter.sourceClients.stripe;
+      const accepted = source?.notify?.(event) ?? false;
+      if (accepted) exporter.runSoon('billing_mrr', refreshDelayMs);
+      exporter.recordWebhook(accepted ? 'accepted' : 'ignored');
+      return { received: true };
+    });
+  });
+}
