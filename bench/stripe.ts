@@ -1,7 +1,9 @@
 /**
  * A full Stripe sync of 1k, 10k and 100k subscriptions through the official SDK
  * against the local Stripe-compatible server, with 50 ms of latency per request
- * and Stripe's test-mode limit of 25 requests per second enforced (429 beyond).
+ * and Stripe's test-mode limit of 25 requests per second enforced (429 beyond);
+ * then incremental runs: with nothing changed, and with 1% of the subscriptions
+ * changed (capped at 100).
  *
  *   npx tsx bench/stripe.ts [sizes=1000,10000,100000]  → bench/results/stripe.json
  */
@@ -50,24 +52,59 @@ for (const count of sizes) {
         timeoutSeconds: 30,
         maxRetries: 5,
         channelMetadataKey: 'channel',
+        fullSyncIntervalSeconds: 3600,
       },
       pino({ level: 'silent' }),
     );
     try {
+      const signal = new AbortController().signal;
       const started = performance.now();
-      const snapshot = await source.loadSnapshot(new AbortController().signal);
+      const snapshot = await source.loadSnapshot(signal);
       const seconds = (performance.now() - started) / 1000;
+      const fullRequests = fake.requests.length;
+
+      // Incremental runs with nothing changed: one events page each.
+      const idleRuns = 5;
+      for (let run = 0; run < idleRuns; run += 1) await source.loadSnapshot(signal);
+      const idleRequestsPerRun = (fake.requests.length - fullRequests) / idleRuns;
+
+      // An incremental run after 1% of the subscriptions changed (at most 100).
+      const changed = Math.min(100, Math.ceil(count / 100));
+      for (let i = 0; i < changed; i += 1) {
+        fake.emit(
+          'customer.subscription.updated',
+          subscription({
+            id: `sub_${i * Math.floor(count / changed)}`,
+            customer: 'cus_0',
+            items: [{ price: starter, quantity: 2 }],
+            created: 1_700_000_000 + i,
+          }),
+        );
+      }
+      const beforeChanged = fake.requests.length;
+      const changedStarted = performance.now();
+      await source.loadSnapshot(signal);
+      const changedSeconds = (performance.now() - changedStarted) / 1000;
+
       const rateLimited = fake.requests.filter((r) => r.status === 429).length;
+      // Default schedule: a run every 10 minutes, a full sync every hour.
+      const idlePerMinute = idleRequestsPerRun / 10 + fullRequests / 60;
       results.push({
         subscriptions: count,
         loaded: snapshot.subscriptions.length,
-        requests: fake.requests.length,
+        fullSyncRequests: fullRequests,
         // One page of 100 per list: subscriptions, customers, prices (1) and coupons (1, empty).
         minimumRequests: Math.ceil(count / 100) + Math.ceil(customers.length / 100) + 2,
+        fullSyncSeconds: Number(seconds.toFixed(1)),
+        idleIncrementalRequestsPerRun: idleRequestsPerRun,
+        changedSubscriptions: changed,
+        changedRunRequests: fake.requests.length - beforeChanged,
+        changedRunSeconds: Number(changedSeconds.toFixed(2)),
         rateLimitedRequests: rateLimited,
-        seconds: Number(seconds.toFixed(1)),
-        // A full resync on the default schedule (every 10 minutes) when nothing changes.
-        requestsPerMinuteIdle: Number((fake.requests.length / 10).toFixed(1)),
+        // Averaged over an hour on the default schedule (incremental runs plus the hourly full sync).
+        requestsPerMinuteIdle: Number(idlePerMinute.toFixed(2)),
+        // The same before incremental sync: a full sync every run.
+        requestsPerMinuteIdleWithoutIncremental: Number((fullRequests / 10).toFixed(1)),
       });
       process.stdout.write(`${JSON.stringify(results.at(-1))}\n`);
     } finally {
