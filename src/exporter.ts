@@ -153,7 +153,8 @@ export class Exporter {
       // The runner logs and counts its own failures; run() never rejects.
       void (async () => {
         if (runner.currentStatus.running) await runner.run();
-        await runner.run();
+        // Again after the wait: a reload meanwhile replaces (and stops) this runner.
+        await runnerNamed()?.run();
       })();
     }, delayMs);
     timer.unref();

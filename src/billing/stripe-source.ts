@@ -190,7 +190,8 @@ export function createStripeBillingSource(
       subscriptions: byId(subscriptions),
       fullSyncAtMs: startedAt,
       fullSyncRequests: requests - before,
-      eventsSince: Math.floor(startedAt / 1000),
+      // Overlapping too: a change stamped just before the lists started, by a clock behind ours.
+      eventsSince: Math.floor(startedAt / 1000) - overlapSeconds,
     };
   }
 
@@ -217,63 +218,87 @@ export function createStripeBillingSource(
     for (const [id, created] of taken) if (created < state.eventsSince) taken.delete(id);
   }
 
-  /** Fetches every pending object again; each leaves `pending` once it is applied. */
+  /** Returns an id to pending when its request failed, and rethrows. */
+  const putBack =
+    (set: Set<string>, id: string) =>
+    (error: unknown): never => {
+      set.add(id);
+      throw error;
+    };
+
+  /** Fetches every pending object again; each leaves `pending` just before its request. */
   async function applyPending(state: Mirror, signal: AbortSignal): Promise<void> {
     const changes: StripeChanges = pending;
     if (changes.allPrices) {
-      const prices = await listPrices(signal);
+      // Cleared before the request: a product event arriving meanwhile sets it again.
+      changes.allPrices = false;
+      const prices = await listPrices(signal).catch((error: unknown) => {
+        changes.allPrices = true;
+        throw error;
+      });
       state.prices.clear();
       for (const price of prices) state.prices.set(price.id, price);
-      changes.allPrices = false;
       changes.prices.clear();
     }
     for (const id of [...changes.prices]) {
-      const price = await reader.retrieve(
-        'price',
-        id,
-        () => stripe.prices.retrieve(id, { expand: single(expand.prices) }),
-        signal,
-      );
+      // Out of pending before the request: a webhook naming it meanwhile puts it back.
+      changes.prices.delete(id);
+      const price = await reader
+        .retrieve(
+          'price',
+          id,
+          () => stripe.prices.retrieve(id, { expand: single(expand.prices) }),
+          signal,
+        )
+        .catch(putBack(changes.prices, id));
       if (price) state.prices.set(id, price);
       else state.prices.delete(id);
-      changes.prices.delete(id);
     }
     for (const id of [...changes.coupons]) {
-      const coupon = await reader.retrieve(
-        'coupon',
-        id,
-        () => stripe.coupons.retrieve(id, { expand: single(expand.coupons) }),
-        signal,
-      );
+      // Out of pending before the request: a webhook naming it meanwhile puts it back.
+      changes.coupons.delete(id);
+      const coupon = await reader
+        .retrieve(
+          'coupon',
+          id,
+          () => stripe.coupons.retrieve(id, { expand: single(expand.coupons) }),
+          signal,
+        )
+        .catch(putBack(changes.coupons, id));
       if (coupon) state.coupons.set(id, coupon);
       else state.coupons.delete(id);
-      changes.coupons.delete(id);
     }
     for (const id of [...changes.customers]) {
-      const customer = await reader.retrieve(
-        'customer',
-        id,
-        () => stripe.customers.retrieve(id, { expand: single(expand.customers) }),
-        signal,
-      );
+      // Out of pending before the request: a webhook naming it meanwhile puts it back.
+      changes.customers.delete(id);
+      const customer = await reader
+        .retrieve(
+          'customer',
+          id,
+          () => stripe.customers.retrieve(id, { expand: single(expand.customers) }),
+          signal,
+        )
+        .catch(putBack(changes.customers, id));
       // A deleted customer answers a stub with `deleted: true`.
       if (customer && !('deleted' in customer && customer.deleted)) {
         state.customers.set(id, customer as Stripe.Customer);
       } else {
         state.customers.delete(id);
       }
-      changes.customers.delete(id);
     }
     for (const id of [...changes.subscriptions]) {
-      const subscription = await reader.retrieve(
-        'subscription',
-        id,
-        () => stripe.subscriptions.retrieve(id, { expand: single(expand.subscriptions) }),
-        signal,
-      );
+      // Out of pending before the request: a webhook naming it meanwhile puts it back.
+      changes.subscriptions.delete(id);
+      const subscription = await reader
+        .retrieve(
+          'subscription',
+          id,
+          () => stripe.subscriptions.retrieve(id, { expand: single(expand.subscriptions) }),
+          signal,
+        )
+        .catch(putBack(changes.subscriptions, id));
       if (subscription) state.subscriptions.set(id, subscription);
       else state.subscriptions.delete(id);
-      changes.subscriptions.delete(id);
     }
   }
 
