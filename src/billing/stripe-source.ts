@@ -240,65 +240,36 @@ export function createStripeBillingSource(
       for (const price of prices) state.prices.set(price.id, price);
       changes.prices.clear();
     }
-    for (const id of [...changes.prices]) {
-      // Out of pending before the request: a webhook naming it meanwhile puts it back.
-      changes.prices.delete(id);
-      const price = await reader
-        .retrieve(
-          'price',
-          id,
-          () => stripe.prices.retrieve(id, { expand: single(expand.prices) }),
-          signal,
-        )
-        .catch(putBack(changes.prices, id));
-      if (price) state.prices.set(id, price);
-      else state.prices.delete(id);
-    }
-    for (const id of [...changes.coupons]) {
-      // Out of pending before the request: a webhook naming it meanwhile puts it back.
-      changes.coupons.delete(id);
-      const coupon = await reader
-        .retrieve(
-          'coupon',
-          id,
-          () => stripe.coupons.retrieve(id, { expand: single(expand.coupons) }),
-          signal,
-        )
-        .catch(putBack(changes.coupons, id));
-      if (coupon) state.coupons.set(id, coupon);
-      else state.coupons.delete(id);
-    }
-    for (const id of [...changes.customers]) {
-      // Out of pending before the request: a webhook naming it meanwhile puts it back.
-      changes.customers.delete(id);
-      const customer = await reader
-        .retrieve(
-          'customer',
-          id,
-          () => stripe.customers.retrieve(id, { expand: single(expand.customers) }),
-          signal,
-        )
-        .catch(putBack(changes.customers, id));
-      // A deleted customer answers a stub with `deleted: true`.
-      if (customer && !('deleted' in customer && customer.deleted)) {
-        state.customers.set(id, customer as Stripe.Customer);
-      } else {
-        state.customers.delete(id);
+    await refetch('price', changes.prices, state.prices, (id) =>
+      stripe.prices.retrieve(id, { expand: single(expand.prices) }),
+    );
+    await refetch('coupon', changes.coupons, state.coupons, (id) =>
+      stripe.coupons.retrieve(id, { expand: single(expand.coupons) }),
+    );
+    await refetch('customer', changes.customers, state.customers, (id) =>
+      stripe.customers.retrieve(id, { expand: single(expand.customers) }),
+    );
+    await refetch('subscription', changes.subscriptions, state.subscriptions, (id) =>
+      stripe.subscriptions.retrieve(id, { expand: single(expand.subscriptions) }),
+    );
+
+    /** Each id in turn, into `into`, or out of it when Stripe no longer has the object. */
+    async function refetch<T extends { id: string }>(
+      resource: string,
+      ids: Set<string>,
+      into: Map<string, T>,
+      retrieve: (id: string) => Promise<T | Stripe.DeletedCustomer>,
+    ): Promise<void> {
+      for (const id of [...ids]) {
+        // Out of pending before the request: a webhook naming it meanwhile puts it back.
+        ids.delete(id);
+        const found = await reader
+          .retrieve(resource, id, () => retrieve(id), signal)
+          .catch(putBack(ids, id));
+        // A deleted customer answers a stub with `deleted: true`.
+        if (found && !('deleted' in found && found.deleted)) into.set(id, found as T);
+        else into.delete(id);
       }
-    }
-    for (const id of [...changes.subscriptions]) {
-      // Out of pending before the request: a webhook naming it meanwhile puts it back.
-      changes.subscriptions.delete(id);
-      const subscription = await reader
-        .retrieve(
-          'subscription',
-          id,
-          () => stripe.subscriptions.retrieve(id, { expand: single(expand.subscriptions) }),
-          signal,
-        )
-        .catch(putBack(changes.subscriptions, id));
-      if (subscription) state.subscriptions.set(id, subscription);
-      else state.subscriptions.delete(id);
     }
   }
 
