@@ -14,7 +14,13 @@ import { version } from './version.js';
 const gzipAsync = promisify(gzip);
 
 /** What became of a webhook delivery: the `outcome` label. */
-export type WebhookOutcome = 'accepted' | 'ignored' | 'bad_signature' | 'stale' | 'malformed';
+export type WebhookOutcome =
+  | 'accepted'
+  | 'ignored'
+  | 'bad_signature'
+  | 'stale'
+  | 'malformed'
+  | 'too_large';
 
 /** One configuration's runners, schedules and in-flight runs. */
 interface Generation {

@@ -120,9 +120,25 @@ export class StripeReader {
     list: (cursor: Cursor) => Promise<ListPage<T>>,
     signal: AbortSignal,
   ): Promise<T[]> {
+    const objects = await this.listUpTo(kind, resource, list, signal, Number.POSITIVE_INFINITY);
+    return objects ?? [];
+  }
+
+  /**
+   * Like `listAll`, but reads at most `maxPages` pages: undefined when the list
+   * has more, so the caller can choose a cheaper way than reading on.
+   */
+  async listUpTo<T extends { id: string }>(
+    kind: StripeRequestKind,
+    resource: string,
+    list: (cursor: Cursor) => Promise<ListPage<T>>,
+    signal: AbortSignal,
+    maxPages: number,
+  ): Promise<T[] | undefined> {
     const objects: T[] = [];
     let startingAfter: string | undefined;
     for (let page = 1; ; page += 1) {
+      if (page > maxPages) return undefined;
       throwIfAborted(signal);
       const cursor = {
         limit: pageSize,

@@ -50,7 +50,8 @@ export interface StripeBillingSource extends BillingSnapshotSource {
   /**
    * Takes an event delivered by a (verified) webhook: the objects it names are
    * fetched again at the next round, and the same event read from the events
-   * list later is not fetched twice. False when the event does not matter here.
+   * list later is not fetched twice. False when the event does not matter here,
+   * or when billing has never read Stripe (it reads the billing mirror).
    */
   notify(event: EventLike & { readonly created?: unknown }): boolean;
 }
@@ -93,6 +94,16 @@ interface Mirror {
   /** Unix seconds: the next poll reads events created at or after this. */
   eventsSince: number;
 }
+
+/**
+ * A request Stripe answered with a 4xx other than a rate limit: the reader does
+ * not retry those, and asking again for the same thing gets the same answer.
+ */
+const isRefusal = (error: unknown): error is StripeSourceError =>
+  error instanceof StripeSourceError &&
+  error.statusCode !== undefined &&
+  error.statusCode >= 400 &&
+  error.statusCode < 500;
 
 const byId = <T extends { id: string }>(list: readonly T[]) =>
   new Map(list.map((object) => [object.id, object]));
@@ -140,6 +151,12 @@ export function createStripeBillingSource(
   /** Events already taken (from the list or a webhook), with their `created`, pruned as the window moves. */
   const taken = new Map<string, number>();
   let eventsReadable = true;
+  /**
+   * Set by the first round. Until then billing has not asked for Stripe (it may
+   * read the billing mirror instead), so webhooks have nothing to refresh and
+   * must not pile up changes nobody fetches; the first round lists everything.
+   */
+  let read = false;
   /** Set while a full sync is owed (one failed): the pending changes were dropped for it. */
   let fullSyncOwed = false;
   let closed = false;
@@ -195,10 +212,13 @@ export function createStripeBillingSource(
     };
   }
 
-  /** Adds the events since the last poll to `pending`; moves the window. */
-  async function readEvents(state: Mirror, signal: AbortSignal): Promise<void> {
+  /**
+   * Adds the events since the last poll to `pending` and moves the window; false,
+   * with nothing added, when listing them would cost more than a full sync.
+   */
+  async function readEvents(state: Mirror, signal: AbortSignal): Promise<boolean> {
     const polledAt = Math.floor(now() / 1000);
-    const events = await reader.listAll(
+    const events = await reader.listUpTo(
       'events',
       'events',
       (cursor) =>
@@ -208,7 +228,9 @@ export function createStripeBillingSource(
           created: { gte: state.eventsSince },
         }),
       signal,
+      state.fullSyncRequests,
     );
+    if (!events) return false;
     for (const event of events) {
       if (taken.has(event.id)) continue;
       addEventChanges(pending, event);
@@ -216,6 +238,7 @@ export function createStripeBillingSource(
     }
     state.eventsSince = Math.max(state.eventsSince, polledAt - overlapSeconds);
     for (const [id, created] of taken) if (created < state.eventsSince) taken.delete(id);
+    return true;
   }
 
   /** Returns an id to pending when its request failed, and rethrows. */
@@ -277,7 +300,13 @@ export function createStripeBillingSource(
   async function incrementalSync(state: Mirror, signal: AbortSignal): Promise<boolean> {
     if (!eventsReadable) return false;
     try {
-      await readEvents(state, signal);
+      if (!(await readEvents(state, signal))) {
+        log.info(
+          { fullSyncRequests: state.fullSyncRequests },
+          'more Stripe events since the last round than a full sync costs: syncing in full',
+        );
+        return false;
+      }
     } catch (error) {
       if (!(error instanceof StripeSourceError) || error.statusCode !== 403) throw error;
       eventsReadable = false;
@@ -294,7 +323,18 @@ export function createStripeBillingSource(
       );
       return false;
     }
-    await applyPending(state, signal);
+    try {
+      await applyPending(state, signal);
+    } catch (error) {
+      if (!isRefusal(error)) throw error;
+      // Stripe refused one object outright (retrying cannot help): kept pending,
+      // it would fail every round until the next full sync, so sync in full now.
+      log.warn(
+        { reason: error.message },
+        'Stripe refused to retrieve a changed object: syncing in full instead',
+      );
+      return false;
+    }
     observer?.onSync('incremental');
     return true;
   }
@@ -320,6 +360,7 @@ export function createStripeBillingSource(
   return {
     async loadSnapshot(signal, reject) {
       if (closed) throw new StripeSourceError('the Stripe source is closed');
+      read = true;
       const report: Reject =
         reject ?? ((reason, detail) => log.warn({ reason, ...detail }, 'left out a Stripe object'));
       const before = requests;
@@ -342,7 +383,7 @@ export function createStripeBillingSource(
       observer = next;
     },
     notify(event) {
-      if (typeof event.id !== 'string' || taken.has(event.id)) return false;
+      if (!read || typeof event.id !== 'string' || taken.has(event.id)) return false;
       if (!addEventChanges(pending, event)) return false;
       const created = typeof event.created === 'number' ? event.created : Math.floor(now() / 1000);
       taken.set(event.id, created);

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import Stripe from 'stripe';
 import type { Exporter, WebhookOutcome } from '../exporter.js';
 
@@ -36,6 +36,17 @@ export function registerStripeWebhook(
       { parseAs: 'buffer', bodyLimit: bodyLimitBytes },
       (_request, body, done) => done(null, body),
     );
+    // The body limit is enforced while parsing, before the route runs: counted here.
+    scope.setErrorHandler((error: FastifyError, request, reply) => {
+      if (error.statusCode === 413 && settings()) {
+        exporter.recordWebhook('too_large');
+        request.log.warn({ outcome: 'too_large' }, 'refused a Stripe webhook delivery');
+        return reply
+          .code(413)
+          .send({ status: 'refused', error: `body is larger than ${bodyLimitBytes} bytes` });
+      }
+      return reply.send(error);
+    });
     scope.post(stripeWebhookPath, async (request, reply) => {
       const current = settings();
       if (!current) return reply.code(404).send({ status: 'not found' });

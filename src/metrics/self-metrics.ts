@@ -89,7 +89,7 @@ export const selfMetricSpecs: readonly MetricSpec[] = [
   },
   {
     name: 'chom_stripe_webhook_events_total',
-    help: 'Stripe webhook deliveries by outcome: accepted, ignored (a type billing does not read), bad_signature, stale (timestamp outside the tolerance), malformed.',
+    help: 'Stripe webhook deliveries by outcome: accepted, ignored (a type billing does not read, or billing does not read Stripe), bad_signature, stale (timestamp outside the tolerance), malformed, too_large (over 256 kB).',
     type: 'counter',
     labelNames: ['outcome'],
     unit: 'count',

@@ -35,6 +35,7 @@ export type FakeStripeFault =
   | 'rate_limit' // 429 with Retry-After
   | 'rate_limit_400' // 400 with code rate_limit and Retry-After, which Stripe also sends
   | 'server_error' // 500 api_error
+  | 'invalid_request' // 400 invalid_request_error, which no retry changes
   | 'malformed_json' // 200 with a cut-off JSON body of the announced length
   | 'drop_connection'; // the socket is closed without an answer
 
@@ -165,7 +166,11 @@ export class FakeStripe {
   latencyMs = 0;
   rateLimitPerSecond = Number.POSITIVE_INFINITY;
   private readonly recentArrivals: number[] = [];
-  private readonly faults: { kind: FakeStripeFault; retryAfterSeconds: number }[] = [];
+  private readonly faults: {
+    kind: FakeStripeFault;
+    retryAfterSeconds: number;
+    path?: string;
+  }[] = [];
   private readonly denied = new Set<FakeStripeResource | 'events'>();
   private readonly byId = new Map<string, Json>();
   private readonly data: Record<FakeStripeResource, { id: string; created: number }[]>;
@@ -218,14 +223,18 @@ export class FakeStripe {
     return { host: '127.0.0.1', port: this.port, protocol: 'http' };
   }
 
-  /** The next `count` requests fail this way. */
+  /** The next `count` requests (to paths starting with `path`, when given) fail this way. */
   injectFaults(
     kind: FakeStripeFault,
     count: number,
-    options: { retryAfterSeconds?: number } = {},
+    options: { retryAfterSeconds?: number; path?: string } = {},
   ): void {
     for (let i = 0; i < count; i += 1) {
-      this.faults.push({ kind, retryAfterSeconds: options.retryAfterSeconds ?? 1 });
+      this.faults.push({
+        kind,
+        retryAfterSeconds: options.retryAfterSeconds ?? 1,
+        ...(options.path ? { path: options.path } : {}),
+      });
     }
   }
 
@@ -300,6 +309,12 @@ export class FakeStripe {
     return this.recentArrivals.length;
   }
 
+  /** The first injected fault meant for this path, removed from the queue. */
+  private takeFault(path: string) {
+    const at = this.faults.findIndex((f) => f.path === undefined || path.startsWith(f.path));
+    return at >= 0 ? this.faults.splice(at, 1)[0] : undefined;
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const query = Object.fromEntries(url.searchParams);
@@ -319,7 +334,7 @@ export class FakeStripe {
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const fault = overLimit
       ? { kind: 'rate_limit' as const, retryAfterSeconds: 1 }
-      : this.faults.shift();
+      : this.takeFault(entry.path);
     if (fault?.kind === 'drop_connection') {
       entry.status = 0;
       req.socket.destroy();
@@ -348,6 +363,11 @@ export class FakeStripe {
       if (fault.kind === 'server_error') {
         return send(500, {
           error: { type: 'api_error', message: 'Something went wrong on our end.' },
+        });
+      }
+      if (fault.kind === 'invalid_request') {
+        return send(400, {
+          error: { type: 'invalid_request_error', message: 'Invalid request (injected).' },
         });
       }
       return send(200, '{"object":"list","data":[{"id":"sub_');

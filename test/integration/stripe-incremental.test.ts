@@ -314,17 +314,59 @@ describe('incremental Stripe sync', () => {
 
   it('keeps a change whose retrieve failed and applies it at the next round', async () => {
     const fake = await start(account(10));
-    const { source, requests } = sourceFor(fake);
+    const { source, requests, syncs } = sourceFor(fake);
     await load(source);
     fake.emit('customer.subscription.updated', subscriptionAt('sub_0002', { status: 'unpaid' }));
-    // The events page answers, the retrieve is refused: the round fails.
-    fake.deny('subscriptions');
-    await expect(load(source)).rejects.toThrow(/403/);
-    fake.allow('subscriptions');
+    // The events page answers; the retrieve fails past its retry (maxRetries 1): the round fails.
+    fake.injectFaults('server_error', 2, { path: '/v1/subscriptions/sub_0002' });
+    await expect(load(source)).rejects.toThrow(/kept failing while retrieving subscription/);
     const retrievesBefore = requests.retrieve;
     const snapshot = canonical(await load(source));
     expect(requests.retrieve - retrievesBefore).toBe(1);
+    expect(syncs).toEqual({ full: 1, incremental: 1 });
     expect(snapshot.subscriptions.find((s) => s.id === 'sub_0002')?.status).toBe('unpaid');
+  });
+
+  it('syncs in full when Stripe refuses to retrieve one object, instead of failing every round', async () => {
+    const fake = await start(account(10));
+    const { source, syncs } = sourceFor(fake);
+    await load(source);
+    fake.emit('customer.subscription.updated', subscriptionAt('sub_0003', { status: 'unpaid' }));
+    // A refusal that retrying cannot change (400 invalid_request_error).
+    fake.injectFaults('invalid_request', 1, { path: '/v1/subscriptions/sub_0003' });
+    const snapshot = canonical(await load(source));
+    expect(syncs).toEqual({ full: 2, incremental: 0 });
+    expect(snapshot).toEqual(canonical(await load(sourceFor(fake).source)));
+    expect(snapshot.subscriptions.find((s) => s.id === 'sub_0003')?.status).toBe('unpaid');
+    // Nothing is left pending: the next round is incremental again and retrieves nothing.
+    await load(source);
+    expect(syncs).toEqual({ full: 2, incremental: 1 });
+  });
+
+  it('syncs in full, without reading on, when the events fill more pages than a full sync costs', async () => {
+    const fake = await start(account(10));
+    const { source, requests, syncs } = sourceFor(fake);
+    await load(source);
+    // The full sync cost 4 list requests; 450 events fill 5 pages of 100.
+    for (let i = 0; i < 450; i += 1) {
+      fake.emit('customer.subscription.updated', subscriptionAt('sub_0006', { status: 'unpaid' }));
+    }
+    const snapshot = canonical(await load(source));
+    expect(requests.events).toBe(4);
+    expect(requests.retrieve).toBe(0);
+    expect(syncs).toEqual({ full: 2, incremental: 0 });
+    expect(snapshot.subscriptions.find((s) => s.id === 'sub_0006')?.status).toBe('unpaid');
+  });
+
+  it('ignores webhooks until billing has read Stripe once, so nothing piles up unread', async () => {
+    const fake = await start(account(10));
+    const { source, requests } = sourceFor(fake);
+    const event = fake.emit('customer.subscription.updated', subscriptionAt('sub_0004', {}));
+    // Billing reading the mirror never loads this source: the event is not taken.
+    expect(source.notify(event)).toBe(false);
+    await load(source);
+    expect(requests.retrieve).toBe(0);
+    expect(source.notify({ ...event, id: 'evt_later' })).toBe(true);
   });
 
   it('fetches what a webhook named at the next round, and not again when the events list repeats it', async () => {

@@ -176,8 +176,11 @@ describe('POST /webhooks/stripe', () => {
 
   it('refuses an oversized body with 413 and a wrong method with 404, and keeps serving', async () => {
     const big = `{"pad":"${'x'.repeat(300 * 1024)}"}`;
+    const before = await outcome('too_large');
     const response = await post(big, { 'stripe-signature': sign(big) });
     expect(response.statusCode).toBe(413);
+    expect(response.json().error).toMatch(/larger than 262144 bytes/);
+    expect(await outcome('too_large')).toBe(before + 1);
     const get = await app.inject({ method: 'GET', url: '/webhooks/stripe' });
     expect(get.statusCode).toBe(404);
     const metrics = await app.inject({
