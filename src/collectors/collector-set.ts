@@ -1,17 +1,19 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
+import { customSqlCollectors } from './custom-sql.js';
 import { collectors as allCollectors } from './index.js';
 import { CollectorRunner, type RunnerDeps } from './runner.js';
 import type { AnyCollector } from './types.js';
 
-/** The runners for the enabled collectors, with their effective settings. */
+/** The runners for the enabled collectors and custom queries, with their effective settings. */
 export function createRunners(
   config: Config,
   deps: Omit<RunnerDeps, 'labelSets' | 'kpi'>,
   collectors: readonly AnyCollector[] = allCollectors,
 ): CollectorRunner[] {
   const settingsByName = config.collectors as Record<string, Record<string, unknown> | undefined>;
-  return collectors.flatMap((collector) => {
+  // Custom queries carry their schedule and timeout as their collector's defaults.
+  return [...collectors, ...customSqlCollectors(config.custom)].flatMap((collector) => {
     const {
       enabled = true,
       schedule,

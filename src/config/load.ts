@@ -72,6 +72,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') {
     return `${where}: unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   }
+  if (issue.code === 'invalid_key') {
+    // A record key (a custom query's name): say what a key must look like.
+    return `${where}: bad name: ${issue.issues.map((inner) => inner.message).join('; ')}`;
+  }
   return `${where}: ${issue.message}`;
 }
 

@@ -1,17 +1,14 @@
-import cron from 'node-cron';
 import { z } from 'zod';
 import { collectors } from '../collectors/index.js';
 import { kpiSchema } from '../kpi/kpi-config.js';
+import { cronExpression } from './cron-expression.js';
+import { customQueriesSchema } from './custom-queries.js';
 
 const postgresUrl = z
   .string()
   .refine((value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value), {
     message: 'expected a postgres:// or postgresql:// connection URL',
   });
-
-const cronExpression = z.string().refine((value) => cron.validate(value), {
-  message: 'expected a cron expression such as "*/5 * * * *" (with optional seconds field)',
-});
 
 /** Settings every collector has, before its own options. */
 export const collectorRuntimeShape = {
@@ -289,6 +286,7 @@ export const configSchema = z
     collectors: collectorsSchema
       .prefault({})
       .describe('Per-collector settings, keyed by collector name.'),
+    custom: customQueriesSchema,
     demo: z
       .object({
         dataDir: z

@@ -9,6 +9,7 @@ interface JsonSchema {
   default?: unknown;
   properties?: Record<string, JsonSchema>;
   items?: JsonSchema;
+  additionalProperties?: JsonSchema | boolean;
   enum?: unknown[];
   anyOf?: JsonSchema[];
 }
@@ -29,6 +30,19 @@ function rows(schema: JsonSchema, prefix: string, out: string[]): void {
       if (prefix === 'collectors')
         out.push(`| \`${path}\` | collector | | ${cell(child.description ?? '')} |`);
       rows(child, path, out);
+      continue;
+    }
+    const entry =
+      typeof child.additionalProperties === 'object' ? child.additionalProperties : undefined;
+    if (child.type === 'object' && entry?.properties) {
+      // A map of named entries (custom queries): the entry's keys under `<name>`.
+      out.push(`| \`${path}\` | map of name to entry | | ${cell(child.description ?? '')} |`);
+      rows(entry, `${path}.<name>`, out);
+      continue;
+    }
+    if (child.type === 'array' && child.items?.properties) {
+      out.push(`| \`${path}\` | list of entries | | ${cell(child.description ?? '')} |`);
+      rows(child.items, `${path}[]`, out);
       continue;
     }
     const fallback = defaultFor(path);

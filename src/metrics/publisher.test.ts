@@ -26,6 +26,21 @@ function sampleLines(exposition: string): string[] {
 }
 
 describe('SeriesPublisher', () => {
+  it('adopts the previous series only when the metrics are declared the same', () => {
+    const previous = new SeriesPublisher(specs);
+    previous.publish([sample('chom_score', 7)]);
+    const same = new SeriesPublisher(specs);
+    same.adopt(previous);
+    expect(sampleLines(same.exposition)).toEqual(['chom_score 7']);
+    // A reloaded custom query that now declares chom_score with a label.
+    const changed = new SeriesPublisher([
+      { name: 'chom_score', help: 'Score.', type: 'gauge', labelNames: ['tier'], unit: 'score' },
+    ]);
+    changed.adopt(previous);
+    expect(sampleLines(changed.exposition)).toEqual([]);
+    expect(changed.exposition).toContain('# TYPE chom_score gauge');
+  });
+
   it('serves HELP and TYPE only before the first publish', () => {
     const publisher = new SeriesPublisher(specs);
     expect(sampleLines(publisher.exposition)).toEqual([]);

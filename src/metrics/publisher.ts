@@ -21,8 +21,13 @@ export class SeriesPublisher {
     this.rendered = renderFamilies(metricSpecs, []);
   }
 
-  /** Takes over another publisher's series (same collector, previous configuration). */
+  /**
+   * Takes over another publisher's series (same collector, previous
+   * configuration), unless its metrics were declared otherwise: a custom query
+   * whose metrics changed starts empty rather than serve the old declarations.
+   */
   adopt(previous: SeriesPublisher): void {
+    if (JSON.stringify(previous.metricSpecs) !== JSON.stringify(this.metricSpecs)) return;
     this.rendered = previous.rendered;
   }
 
