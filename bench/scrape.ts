@@ -8,18 +8,25 @@
  *   bare  - a bare node:http server writing a cached gzip buffer of the same bytes (the limit)
  *   naive - prom-client rendering and gzipping the registry at every scrape
  *
- * Part 2, the same SQL on the same database (demo data), at each one's natural series count:
+ * Part 2, the same SQL on the same database: the demo data, then the demo data grown
+ * (bench/lib/scale.ts) until the peers export about 1k, 10k and 50k series:
  *   ours-db             - chom-exporter with its default configuration
+ *   ours-custom         - chom-exporter running only the peers' pack as `custom` queries
  *   postgres-exporter   - prometheus-postgres-exporter with our queries as --extend.query-path
  *   sql-exporter        - prometheus-sql-exporter (justwatchcom) with our queries as one job
- * Transactions per scrape come from pg_stat_database deltas around the wrk run.
+ * Transactions and rows read per scrape come from pg_stat_database deltas around 10
+ * scrapes one after the other; transactions per second under load from the deltas
+ * around the wrk run (30 s at least, with a 60 s timeout, as a peer's scrape can take
+ * seconds).
  *
- *   npx tsx bench/scrape.ts [seconds=10]   → bench/results/scrape.json, scrape-wrk.txt
+ *   npx tsx bench/scrape.ts [seconds=10] [all|synthetic|same-sql]
+ *     → bench/results/scrape.json (a part run alone keeps the other's last results)
+ *       and scrape-wrk-<part>.txt (wrk's full reports)
  *
  * Needs wrk, prometheus-postgres-exporter and prometheus-sql-exporter (Debian) and
  * the local PostgreSQL (127.0.0.1:5432, user postgres) or ADMIN_DATABASE_URL.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -36,9 +43,20 @@ import {
   wrk,
 } from './lib/load.js';
 import { machine } from './lib/machine.js';
-import { postgresExporterQueries, recordQueryPack, sqlExporterConfig } from './lib/query-pack.js';
+import {
+  customQueriesConfig,
+  type PackQuery,
+  postgresExporterQueries,
+  recordQueryPack,
+  sqlExporterConfig,
+} from './lib/query-pack.js';
+import { addOrganizations } from './lib/scale.js';
 
 const seconds = Number(process.argv[2] ?? 10);
+const part = process.argv[3] ?? 'all';
+if (!['all', 'synthetic', 'same-sql'].includes(part)) {
+  throw new Error(`part must be all, synthetic or same-sql, not ${part}`);
+}
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const rawReports: string[] = [];
 
@@ -57,16 +75,22 @@ async function measure(
       // start-up queries (our first round, the peers' first scrape) are all in `before`.
       await sleep(12_000);
       const start = await db.activity();
-      // First 10 scrapes one after the other: the exact count per scrape, with no
+      // First 10 scrapes one after the other: the exact cost of one scrape, with no
       // scrape still in flight when the count is read (as there are after wrk stops).
+      const startedAt = performance.now();
       for (let i = 0; i < 10; i++) await fetch(server.url).then((r) => r.arrayBuffer());
+      const aloneMs = (performance.now() - startedAt) / 10;
       await sleep(12_000);
       before = await db.activity();
       sequential = {
-        sequentialTransactionsPerScrape: (before.transactions - start.transactions) / 10,
+        scrapeAloneMs: Number(aloneMs.toFixed(2)),
+        transactionsPerScrape: (before.transactions - start.transactions) / 10,
+        rowsReadPerScrape: Math.round((before.rowsRead - start.rowsRead) / 10),
       };
     }
-    const load = wrk(server.url, seconds);
+    // A peer whose scrape takes seconds completes few requests in a short run:
+    // a longer run, and a timeout long enough that its slowest answers count.
+    const load = db ? wrk(server.url, Math.max(seconds, 30), 60) : wrk(server.url, seconds);
     const rss = rssMegabytes(server.pid);
     await server.stop();
     let database = {};
@@ -77,9 +101,10 @@ async function measure(
       const transactions = after.transactions - before.transactions;
       database = {
         ...sequential,
-        transactions,
-        transactionsPerScrape: Number((transactions / load.requests).toFixed(3)),
-        rowsReadPerScrape: Math.round((after.rowsRead - before.rowsRead) / load.requests),
+        // Under load, scrapes still running when wrk stops add transactions but no
+        // completed request: per second of load, not per scrape.
+        transactionsUnderLoad: transactions,
+        transactionsPerSecondUnderLoad: Number((transactions / load.seconds).toFixed(1)),
       };
     }
     const { raw, ...numbers } = load;
@@ -92,30 +117,32 @@ async function measure(
   }
 }
 
-// Part 1: synthetic series, no database. Ours with 0 series gives the RSS of the
-// process itself (Node, tsx, the app and its dependencies) under the same load.
-const synthetic: Record<string, unknown>[] = [];
-synthetic.push(
-  await measure(
-    { syntheticSeries: 0, server: 'ours' },
-    await startNode(here('servers/ours.ts'), ['0']),
-  ),
-);
-for (const count of [1_000, 10_000, 50_000]) {
-  for (const kind of ['ours', 'bare', 'naive']) {
-    const server = await startNode(here(`servers/${kind}.ts`), [String(count)]);
-    synthetic.push(await measure({ syntheticSeries: count, server: kind }, server));
+/** Part 1: synthetic series, no database. */
+async function syntheticPart(): Promise<Record<string, unknown>[]> {
+  // Ours with 0 series gives the RSS of the process itself (Node, tsx, the app and
+  // its dependencies) under the same load.
+  const results = [
+    await measure(
+      { syntheticSeries: 0, server: 'ours' },
+      await startNode(here('servers/ours.ts'), ['0']),
+    ),
+  ];
+  for (const count of [1_000, 10_000, 50_000]) {
+    for (const kind of ['ours', 'bare', 'naive']) {
+      const server = await startNode(here(`servers/${kind}.ts`), [String(count)]);
+      results.push(await measure({ syntheticSeries: count, server: kind }, server));
+    }
   }
+  return results;
 }
 
-// Part 2: the same SQL on the same database.
-const sameSql: Record<string, unknown>[] = [];
-const db = await createBenchDatabase({ seed: true });
-const configDir = mkdtempSync(join(tmpdir(), 'chom-bench-peers-'));
-let queries = 0;
-try {
-  const pack = await recordQueryPack(db.url);
-  queries = pack.length;
+/** The three servers running the same SQL on `db` as it is now. */
+async function sameSqlRound(
+  db: BenchDatabase,
+  pack: readonly PackQuery[],
+  configDir: string,
+  label: Record<string, unknown>,
+): Promise<Record<string, unknown>[]> {
   const dsn = `${db.url}?sslmode=disable`;
   const queryFile = join(configDir, 'queries.yaml');
   const sqlConfig = join(configDir, 'sql-exporter.yml');
@@ -123,17 +150,24 @@ try {
   // A one-hour interval: the job runs at start-up only, as our first round does, so
   // whatever the database sees during the load is caused by scrapes.
   writeFileSync(sqlConfig, sqlExporterConfig(pack, dsn, '1h'));
-  // Kept with the results (database name aside, they are what the peers ran).
-  writeFileSync(here('results/peer-postgres-exporter-queries.yaml'), postgresExporterQueries(pack));
-  writeFileSync(here('results/peer-sql-exporter.yml'), sqlExporterConfig(pack, dsn, '1h'));
-
-  sameSql.push(
-    await measure({ server: 'ours-db' }, await startNode(here('servers/ours-db.ts'), [db.url]), db),
-  );
-  const pePort = await freePort();
-  sameSql.push(
+  const customFile = join(configDir, 'custom.json');
+  writeFileSync(customFile, JSON.stringify(customQueriesConfig(pack)));
+  const results = [
     await measure(
-      { server: 'postgres-exporter' },
+      { ...label, server: 'ours-db' },
+      await startNode(here('servers/ours-db.ts'), [db.url]),
+      db,
+    ),
+    await measure(
+      { ...label, server: 'ours-custom' },
+      await startNode(here('servers/ours-custom.ts'), [db.url, customFile]),
+      db,
+    ),
+  ];
+  const pePort = await freePort();
+  results.push(
+    await measure(
+      { ...label, server: 'postgres-exporter' },
       await startBinary(
         'prometheus-postgres-exporter',
         [
@@ -153,9 +187,9 @@ try {
     ),
   );
   const sePort = await freePort();
-  sameSql.push(
+  results.push(
     await measure(
-      { server: 'sql-exporter' },
+      { ...label, server: 'sql-exporter' },
       await startBinary(
         'prometheus-sql-exporter',
         ['-config.file', sqlConfig, '-web.listen-address', `127.0.0.1:${sePort}`],
@@ -164,22 +198,81 @@ try {
       db,
     ),
   );
-} finally {
-  rmSync(configDir, { recursive: true, force: true });
-  await db.drop();
+  return results;
 }
+
+/**
+ * Part 2: the same SQL on the same database, first on the demo data set, then
+ * grown (more organizations, the one label whose values grow with the data)
+ * until the peers export about 1k, 10k and 50k series.
+ */
+async function sameSqlPart(): Promise<{ queriesInPack: number; results: unknown[] }> {
+  const db = await createBenchDatabase({ seed: true });
+  const configDir = mkdtempSync(join(tmpdir(), 'chom-bench-peers-'));
+  try {
+    const pack = await recordQueryPack(db.url);
+    // Kept with the results (database name aside, they are what the peers ran).
+    writeFileSync(
+      here('results/peer-postgres-exporter-queries.yaml'),
+      postgresExporterQueries(pack),
+    );
+    writeFileSync(
+      here('results/peer-sql-exporter.yml'),
+      sqlExporterConfig(pack, `${db.url}?sslmode=disable`, '1h'),
+    );
+    const results = await sameSqlRound(db, pack, configDir, { organizations: 300 });
+    // Each health row is one series for the peers: add as many organizations as
+    // series are missing from the demo's count.
+    const demoSeries = Number(results.find((r) => r.server === 'sql-exporter')?.series);
+    let organizations = 300;
+    for (const target of [1_000, 10_000, 50_000]) {
+      const wanted = 300 + target - demoSeries;
+      await addOrganizations(db.url, wanted - organizations);
+      organizations = wanted;
+      // The pack's literals (the events high-water mark) stay valid: no events are added.
+      results.push(
+        ...(await sameSqlRound(db, pack, configDir, { organizations, targetSeries: target })),
+      );
+    }
+    return { queriesInPack: pack.length, results };
+  } finally {
+    rmSync(configDir, { recursive: true, force: true });
+    await db.drop();
+  }
+}
+
+// Either part alone keeps the other's last results.
+const previous = existsSync(here('results/scrape.json'))
+  ? (JSON.parse(readFileSync(here('results/scrape.json'), 'utf8')) as Record<string, unknown>)
+  : {};
+/** Runs one part and keeps wrk's full reports for it in results/scrape-wrk-<part>.txt. */
+async function run<T>(name: string, body: () => Promise<T>): Promise<T> {
+  rawReports.length = 0;
+  const result = await body();
+  writeFileSync(here(`results/scrape-wrk-${name}.txt`), rawReports.join('\n'));
+  return result;
+}
+const synthetic = part === 'same-sql' ? previous.synthetic : await run('synthetic', syntheticPart);
+const sameSql = part === 'synthetic' ? previous.sameSql : await run('same-sql', sameSqlPart);
 
 writeFileSync(
   here('results/scrape.json'),
   `${JSON.stringify(
     {
       machine: await machine(),
-      wrk: { seconds, threads: 2, connections: 8, acceptEncoding: 'gzip' },
+      wrk: {
+        seconds,
+        sameSqlSeconds: Math.max(seconds, 30),
+        timeoutSeconds: 10,
+        sameSqlTimeoutSeconds: 60,
+        threads: 2,
+        connections: 8,
+        acceptEncoding: 'gzip',
+      },
       synthetic,
-      sameSql: { queriesInPack: queries, results: sameSql },
+      sameSql,
     },
     null,
     2,
   )}\n`,
 );
-writeFileSync(here('results/scrape-wrk.txt'), rawReports.join('\n'));

@@ -100,6 +100,8 @@ export async function settledExposition(url: string, timeoutMs = 120_000) {
 export interface LoadResult {
   /** wrk's own report, kept in the raw results. */
   readonly raw: string;
+  /** How long the load ran. */
+  readonly seconds: number;
   readonly requests: number;
   readonly requestsPerSecond: number;
   readonly p50Ms: number;
@@ -108,17 +110,20 @@ export interface LoadResult {
   readonly timeouts: number;
 }
 
-/** wrk with 2 threads and 8 connections, asking for gzip as Prometheus does. */
-export function wrk(url: string, seconds: number): LoadResult {
+/**
+ * wrk with 2 threads and 8 connections, asking for gzip as Prometheus does. The
+ * timeout (10 s, not wrk's 2 s) is long enough that the slowest answers count in
+ * the percentiles; a request still running when the load stops is not counted.
+ */
+export function wrk(url: string, seconds: number, timeoutSeconds = 10): LoadResult {
   const out = execFileSync(
     'wrk',
-    // A 10 s timeout instead of wrk's 2 s, so the slowest answers count in the percentiles.
     [
       '-t2',
       '-c8',
       `-d${seconds}s`,
       '--timeout',
-      '10s',
+      `${timeoutSeconds}s`,
       '--latency',
       '-H',
       'Accept-Encoding: gzip',
@@ -134,6 +139,7 @@ export function wrk(url: string, seconds: number): LoadResult {
   };
   return {
     raw: out,
+    seconds,
     requests: Number(/(\d+) requests in/.exec(out)?.[1] ?? Number.NaN),
     requestsPerSecond: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? Number.NaN),
     p50Ms: ms('50%'),

@@ -153,3 +153,27 @@ export function sqlExporterConfig(
     { lineWidth: 0 },
   );
 }
+
+/**
+ * Our own `custom` section running the pack: one entry per query, one gauge
+ * per value column, NULL labels exported empty as the peers do, and room for
+ * every row (the per-organization query returns one row per organization).
+ */
+export function customQueriesConfig(pack: readonly PackQuery[]): Record<string, unknown> {
+  return Object.fromEntries(
+    pack.map((q) => [
+      q.name,
+      {
+        sql: q.sql,
+        labels: q.labels,
+        metrics: q.values.map((column) => ({
+          column,
+          name: `chom_pack_${q.name}_${column}`,
+          help: `chom ${q.name} ${column}`,
+        })),
+        maxSeries: 100_000,
+        nullLabels: 'empty',
+      },
+    ]),
+  );
+}
