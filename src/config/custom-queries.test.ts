@@ -54,6 +54,11 @@ describe('custom queries in the configuration', () => {
       { labels: ['Plan'] },
       /custom\.signups\.labels\.0: expected a lower-case column name/,
     ],
+    [
+      'a label Prometheus sets itself',
+      { labels: ['instance'] },
+      /custom\.signups\.labels\.0: a label may not start with __ nor be job or instance/,
+    ],
     ['no metrics', { metrics: [] }, /custom\.signups\.metrics/],
     ['an unknown key', { interval: 60 }, /custom\.signups: unknown key\(s\) "interval"/],
     ['a bad schedule', { schedule: 'hourly' }, /custom\.signups\.schedule: expected a cron/],

@@ -17,6 +17,15 @@ const column = z
   .string()
   .regex(/^[a-z_][a-z0-9_]*$/, 'expected a lower-case column name (letters, digits, _)');
 
+/**
+ * A label column. `__` names are Prometheus's own; `job` and `instance` are set
+ * by the scrape, which would rename ours to `exported_job`/`exported_instance`.
+ */
+const labelColumn = column.refine(
+  (name) => !name.startsWith('__') && name !== 'job' && name !== 'instance',
+  'a label may not start with __ nor be job or instance (Prometheus sets those): alias the column',
+);
+
 const customMetricSchema = z
   .object({
     column: column.describe('Result column holding the value (numeric; NULL rejects the row).'),
@@ -79,7 +88,7 @@ const customQuerySchema = z
         'One SELECT, run in a read-only transaction under database.statementTimeoutSeconds. No bind parameters.',
       ),
     labels: z
-      .array(column)
+      .array(labelColumn)
       .max(10)
       .default([])
       .describe(
