@@ -78,7 +78,16 @@ export function createPostgresSource(options: PostgresSourceOptions): SqlSource 
       await client.query("SET LOCAL TIME ZONE 'UTC'");
       const query: QueryFn = async (sql, params = []) => {
         if (broken) throw broken;
-        const result = await client.query({ text: sql, values: [...params] });
+        // The extended protocol takes exactly one statement even without
+        // parameters, so `...; COMMIT; BEGIN READ WRITE; ...` cannot step out of
+        // the read-only transaction (the simple protocol would run all three).
+        // pg supports queryMode; @types/pg does not declare it yet.
+        const config: pg.QueryConfig & { queryMode: 'extended' } = {
+          text: sql,
+          values: [...params],
+          queryMode: 'extended',
+        };
+        const result = await client.query(config);
         return { rows: result.rows, columns: result.fields.map((field) => field.name) };
       };
       const value = await work(query);
