@@ -26,6 +26,7 @@ function typeOf(schema: JsonSchema): string {
 function rows(schema: JsonSchema, prefix: string, out: string[]): void {
   for (const [key, child] of Object.entries(schema.properties ?? {})) {
     const path = prefix ? `${prefix}.${key}` : key;
+    const shown = child.default !== undefined ? `\`${JSON.stringify(child.default)}\`` : '';
     if (child.type === 'object' && child.properties) {
       if (prefix === 'collectors')
         out.push(`| \`${path}\` | collector | | ${cell(child.description ?? '')} |`);
@@ -36,18 +37,20 @@ function rows(schema: JsonSchema, prefix: string, out: string[]): void {
       typeof child.additionalProperties === 'object' ? child.additionalProperties : undefined;
     if (child.type === 'object' && entry?.properties) {
       // A map of named entries (custom queries): the entry's keys under `<name>`.
-      out.push(`| \`${path}\` | map of name to entry | | ${cell(child.description ?? '')} |`);
+      out.push(
+        `| \`${path}\` | map of name to entry | ${shown} | ${cell(child.description ?? '')} |`,
+      );
       rows(entry, `${path}.<name>`, out);
       continue;
     }
     if (child.type === 'array' && child.items?.properties) {
-      out.push(`| \`${path}\` | list of entries | | ${cell(child.description ?? '')} |`);
+      out.push(`| \`${path}\` | list of entries | ${shown} | ${cell(child.description ?? '')} |`);
       rows(child.items, `${path}[]`, out);
       continue;
     }
-    const fallback = defaultFor(path);
-    const shown = child.default !== undefined ? `\`${JSON.stringify(child.default)}\`` : fallback;
-    out.push(`| \`${path}\` | ${typeOf(child)} | ${shown} | ${cell(child.description ?? '')} |`);
+    out.push(
+      `| \`${path}\` | ${typeOf(child)} | ${shown || defaultFor(path)} | ${cell(child.description ?? '')} |`,
+    );
   }
 }
 

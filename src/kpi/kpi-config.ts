@@ -10,11 +10,13 @@ const threshold = (
       warning: z
         .number()
         .nullable()
-        .default(warning ?? null),
+        .default(warning ?? null)
+        .describe('Warning level; null: no warning alert.'),
       critical: z
         .number()
         .nullable()
-        .default(critical ?? null),
+        .default(critical ?? null)
+        .describe('Critical level; null: no critical alert.'),
     })
     .strict()
     .prefault({})
@@ -41,7 +43,13 @@ export const kpiSchema = z
     mrrTargets: z
       .array(
         z
-          .object({ month: z.string().regex(/^\d{4}-\d{2}$/), amount: z.number().nonnegative() })
+          .object({
+            month: z
+              .string()
+              .regex(/^\d{4}-\d{2}$/)
+              .describe('Calendar month, YYYY-MM (UTC).'),
+            amount: z.number().nonnegative().describe('MRR goal for that month.'),
+          })
           .strict(),
       )
       .default([])
