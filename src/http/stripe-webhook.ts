@@ -38,7 +38,9 @@ export function registerStripeWebhook(
     );
     // The body limit is enforced while parsing, before the route runs: counted here.
     scope.setErrorHandler((error: FastifyError, request, reply) => {
-      if (error.statusCode === 413 && settings()) {
+      // Webhooks off: the route does not exist, whatever the size of the body.
+      if (!settings()) return reply.code(404).send({ status: 'not found' });
+      if (error.statusCode === 413) {
         exporter.recordWebhook('too_large');
         request.log.warn({ outcome: 'too_large' }, 'refused a Stripe webhook delivery');
         return reply

@@ -194,7 +194,7 @@ describe('POST /webhooks/stripe', () => {
 });
 
 describe('POST /webhooks/stripe without a configured secret', () => {
-  it('does not exist', async () => {
+  it('does not exist, whatever the size of the body', async () => {
     const db = await createTestDatabase();
     const built = buildTestExporter(db.url, { collectors: onlyCollectors('postgres_referrals') });
     const app = buildApp({
@@ -211,6 +211,13 @@ describe('POST /webhooks/stripe without a configured secret', () => {
         payload: body,
       });
       expect(response.statusCode).toBe(404);
+      const oversized = await app.inject({
+        method: 'POST',
+        url: '/webhooks/stripe',
+        headers: { 'content-type': 'application/json' },
+        payload: 'x'.repeat(300 * 1024),
+      });
+      expect(oversized.statusCode).toBe(404);
     } finally {
       await app.close();
       await built.close();
