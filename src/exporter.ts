@@ -128,8 +128,11 @@ export class Exporter {
     const kept = new Map(next.runners.map((runner) => [runner.collector.name, runner]));
     for (const runner of previous.runners) {
       const successor = kept.get(runner.collector.name);
-      if (successor) successor.inheritFrom(runner);
-      else this.forget(runner.collector.name);
+      // A collector that is gone, or whose metrics were redeclared, starts over.
+      if (!successor?.inheritFrom(runner)) {
+        await this.forget(runner.collector.name);
+        successor?.initSelfMetrics();
+      }
     }
     const replaced = this.sources;
     this.sources = sources;
@@ -234,10 +237,19 @@ export class Exporter {
     await generation.firstRound?.catch(() => {});
   }
 
-  /** A collector disabled by a reload leaves no self-metric series behind. */
-  private forget(collector: string): void {
-    const { success, lastSuccess, duration, series, interval, runs, errors } = this.selfMetrics;
+  /**
+   * A collector disabled by a reload leaves no self-metric series behind; one
+   * whose metrics were redeclared starts its history over.
+   */
+  private async forget(collector: string): Promise<void> {
+    const { success, lastSuccess, duration, series, interval, runs, errors, rowsRejected } =
+      this.selfMetrics;
     for (const metric of [success, lastSuccess, duration, series, interval, runs, errors])
       metric.remove({ collector });
+    // Rejections are also labelled by reason: remove every reason this collector had.
+    for (const { labels } of (await rowsRejected.get()).values) {
+      if (labels.collector === collector)
+        rowsRejected.remove({ collector, reason: String(labels.reason) });
+    }
   }
 }

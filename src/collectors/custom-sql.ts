@@ -1,22 +1,34 @@
 import { z } from 'zod';
 import type { CustomQuery } from '../config/custom-queries.js';
 import { type Sample, sample } from '../metrics/spec.js';
-import { queryWithContract } from './query-contract.js';
+import { type ContractRow, queryWithContract } from './query-contract.js';
 import type { Collector } from './types.js';
 
 /** A custom query's settings live in `custom.<name>`, so it has no options of its own. */
 const noOptions = z.object({}).strict();
 
 /**
+ * The user's query as a subquery capped at `maxSeries + 1` rows: the database
+ * never sends more than the cap (plus one row that tells us it was exceeded),
+ * and anything but a single SELECT fails to parse. The line break before `)`
+ * ends a trailing `--` comment; a trailing `;` would end the statement early.
+ */
+export function cappedSql(sql: string, maxSeries: number): string {
+  const body = sql.trim().replace(/;\s*$/, '');
+  return `SELECT * FROM (\n${body}\n) AS custom_query LIMIT ${maxSeries + 1}`;
+}
+
+/**
  * The collector for one `custom.<name>` entry: its query runs in a read-only
- * transaction on the chosen database, each row gives one series per metric,
- * and rows beyond `maxSeries` are dropped (counted once per run), so a query
- * that suddenly returns a million rows cannot flood Prometheus.
+ * transaction on the chosen database and each row gives one series per metric.
+ * Rows beyond `maxSeries` are never read, rows repeating a label set or with a
+ * NULL label are left out, and each of those is reported once per run, so a
+ * query that suddenly returns a million rows floods neither Prometheus nor the log.
  */
 export function customSqlCollector(key: string, query: CustomQuery): Collector {
   const name = `custom_${key}`;
   const contract = {
-    sql: query.sql,
+    sql: cappedSql(query.sql, query.maxSeries),
     labels: query.labels,
     values: query.metrics.map((metric) => metric.column),
   };
@@ -37,43 +49,78 @@ export function customSqlCollector(key: string, query: CustomQuery): Collector {
     })),
     async collect({ sources, signal, reject }) {
       const database = query.source === 'events' ? sources.events : sources.app;
-      return database.readOnly(signal, async (run) => {
-        const rows = await queryWithContract(run, name, contract, [], reject);
-        if (rows.length === 0 && query.zeroRows === 'fail') {
-          throw new Error(`custom query "${key}" returned no rows (custom.${key}.zeroRows: fail)`);
-        }
-        const samples: Sample[] = [];
-        let kept = 0;
-        let dropped = 0;
-        for (const row of rows) {
-          const nullLabel = query.labels.find((label) => row.labels[label] === null);
-          if (nullLabel !== undefined && query.nullLabels === 'reject') {
-            reject('null_label', { query: name, column: nullLabel, labels: row.labels });
-            continue;
-          }
-          if (kept === query.maxSeries) {
-            dropped += 1;
-            continue;
-          }
-          kept += 1;
-          const labels = Object.fromEntries(
-            query.labels.map((label) => [label, row.labels[label] ?? '']),
-          );
-          for (const metric of query.metrics) {
-            samples.push(sample(metric.name, row.values[metric.column] ?? Number.NaN, labels));
-          }
-        }
-        if (dropped > 0) {
-          reject('over_max_series', {
-            query: name,
-            maxSeries: query.maxSeries,
-            rowsDropped: dropped,
-          });
-        }
-        return samples;
-      });
+      const rows = await database.readOnly(signal, (run) =>
+        queryWithContract(run, name, contract, [], reject),
+      );
+      if (rows.length === 0 && query.zeroRows === 'fail') {
+        throw new Error(`custom query "${key}" returned no rows (custom.${key}.zeroRows: fail)`);
+      }
+      return toSamples(name, query, rows, reject);
     },
   };
+}
+
+type Reject = (reason: string, detail: Record<string, unknown>, rows?: number) => void;
+
+/** One series per metric for each kept row; what is left out is reported once per reason. */
+function toSamples(
+  name: string,
+  query: CustomQuery,
+  rows: readonly ContractRow[],
+  reject: Reject,
+): Sample[] {
+  const samples: Sample[] = [];
+  const seen = new Set<string>();
+  const nullLabel = { rows: 0, first: undefined as Record<string, unknown> | undefined };
+  const duplicate = { rows: 0, first: undefined as Record<string, unknown> | undefined };
+  for (const row of rows.slice(0, query.maxSeries)) {
+    const missing = query.labels.find((label) => row.labels[label] === null);
+    if (missing !== undefined && query.nullLabels === 'reject') {
+      nullLabel.rows += 1;
+      nullLabel.first ??= { column: missing, labels: row.labels };
+      continue;
+    }
+    const labels = Object.fromEntries(
+      query.labels.map((label) => [label, row.labels[label] ?? '']),
+    );
+    // Two rows with one label set would be two values for one series.
+    const key = JSON.stringify(query.labels.map((label) => labels[label]));
+    if (seen.has(key)) {
+      duplicate.rows += 1;
+      duplicate.first ??= { labels };
+      continue;
+    }
+    seen.add(key);
+    for (const metric of query.metrics) {
+      samples.push(sample(metric.name, row.values[metric.column] ?? Number.NaN, labels));
+    }
+  }
+  if (nullLabel.rows > 0) {
+    reject(
+      'null_label',
+      { query: name, rows: nullLabel.rows, example: nullLabel.first },
+      nullLabel.rows,
+    );
+  }
+  if (duplicate.rows > 0) {
+    const hint =
+      query.labels.length === 0
+        ? 'the query has no labels, so only its first row is kept: add labels or aggregate'
+        : 'rows repeat a label set: the first is kept; GROUP BY the label columns';
+    reject(
+      'duplicate_series',
+      { query: name, rows: duplicate.rows, example: duplicate.first, hint },
+      duplicate.rows,
+    );
+  }
+  if (rows.length > query.maxSeries) {
+    reject('over_max_series', {
+      query: name,
+      maxSeries: query.maxSeries,
+      hint: `the query returned more than maxSeries rows; only the first ${query.maxSeries} were read`,
+    });
+  }
+  return samples;
 }
 
 /** The collectors for every enabled `custom` entry. */

@@ -32,7 +32,7 @@ export class QueryContractError extends Error {
   }
 }
 
-export type RejectFn = (reason: string, detail: Record<string, unknown>) => void;
+export type RejectFn = (reason: string, detail: Record<string, unknown>, rows?: number) => void;
 
 /**
  * Parses a value cell. pg returns bigint and numeric as strings, so numeric
@@ -69,7 +69,7 @@ export function applyContract(
     const labels: Record<string, string | null> = {};
     for (const column of spec.labels) {
       const cell = row[column];
-      labels[column] = cell === null || cell === undefined ? null : String(cell);
+      labels[column] = cell === null || cell === undefined ? null : labelText(cell);
     }
     const values: Record<string, number> = {};
     let ok = true;
@@ -86,6 +86,18 @@ export function applyContract(
     if (ok) accepted.push({ labels, values });
   }
   return accepted;
+}
+
+/**
+ * A label cell as text. pg turns timestamps and dates into Date objects and
+ * json into objects, whose String() forms are a local-time sentence and
+ * "[object Object]": use ISO 8601 and JSON instead.
+ */
+export function labelText(cell: unknown): string {
+  if (cell instanceof Date)
+    return Number.isNaN(cell.getTime()) ? 'Invalid Date' : cell.toISOString();
+  if (typeof cell === 'object') return JSON.stringify(cell);
+  return String(cell);
 }
 
 /**

@@ -67,12 +67,20 @@ export class CollectorRunner {
     this.publisher = new SeriesPublisher(collector.metrics);
     this.log = deps.log.child({ collector: collector.name });
     this.state = collector.createState?.();
-    const { selfMetrics } = deps;
-    // Zero-initialise so that rate() and absent() behave before the first error.
-    selfMetrics.runs.inc({ collector: collector.name }, 0);
-    selfMetrics.errors.inc({ collector: collector.name }, 0);
-    selfMetrics.series.set({ collector: collector.name }, 0);
-    selfMetrics.interval.set({ collector: collector.name }, cronIntervalSeconds(settings.schedule));
+    this.initSelfMetrics();
+  }
+
+  /**
+   * Zero-initialises this collector's counters and gauges so that rate() and
+   * absent() behave before the first error; again after a reload forgot them.
+   */
+  initSelfMetrics(): void {
+    const { selfMetrics } = this.deps;
+    const labels = { collector: this.collector.name };
+    selfMetrics.runs.inc(labels, 0);
+    selfMetrics.errors.inc(labels, 0);
+    selfMetrics.series.set(labels, 0);
+    selfMetrics.interval.set(labels, cronIntervalSeconds(this.settings.schedule));
   }
 
   /** Runs now unless a run is already under way, in which case that run is awaited. */
@@ -90,12 +98,16 @@ export class CollectorRunner {
   /**
    * Carries the last good series and status of the same collector under the
    * previous configuration, so a reload does not blank the exposition until
-   * this runner's first run publishes.
+   * this runner's first run publishes. A collector whose metrics changed (a
+   * custom query redeclared) inherits nothing: its old status would describe
+   * series it no longer serves. Returns whether it inherited.
    */
-  inheritFrom(previous: CollectorRunner): void {
-    this.publisher.adopt(previous.publisher);
+  inheritFrom(previous: CollectorRunner): boolean {
+    if (!this.publisher.adopt(previous.publisher)) return false;
     this.status = previous.status;
+    this.deps.selfMetrics.series.set({ collector: this.collector.name }, this.status.series);
     this.deps.onChange?.();
+    return true;
   }
 
   /** This collector's series, rendered when they were last published. */
@@ -121,10 +133,10 @@ export class CollectorRunner {
     const timeoutMs = this.settings.timeoutSeconds * 1000;
     const signal = AbortSignal.any([shutdown, AbortSignal.timeout(timeoutMs)]);
     let rejectedThisRun = 0;
-    const reject = (reason: string, detail: Record<string, unknown>) => {
-      rejectedThisRun += 1;
-      selfMetrics.rowsRejected.inc({ ...labels, reason });
-      this.log.warn({ reason, ...detail }, 'rejected a row');
+    const reject = (reason: string, detail: Record<string, unknown>, rows = 1) => {
+      rejectedThisRun += rows;
+      selfMetrics.rowsRejected.inc({ ...labels, reason }, rows);
+      this.log.warn({ reason, ...detail }, rows === 1 ? 'rejected a row' : `rejected ${rows} rows`);
     };
     selfMetrics.runs.inc(labels);
     this.deps.onChange?.();

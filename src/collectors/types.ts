@@ -25,7 +25,8 @@ export interface CollectorContext<Options, State = undefined> {
   /** Targets and thresholds (the `kpi` section). */
   readonly kpi: KpiConfig;
   /** Bad rows are reported here: counted per collector and logged, never silently dropped. */
-  readonly reject: (reason: string, detail: Record<string, unknown>) => void;
+  /** Counts `rows` refused rows (default 1) under `reason` and logs one line for them. */
+  readonly reject: (reason: string, detail: Record<string, unknown>, rows?: number) => void;
 }
 
 /**

@@ -59,6 +59,16 @@ describe('custom queries in the configuration', () => {
       { labels: ['instance'] },
       /custom\.signups\.labels\.0: a label may not start with __ nor be job or instance/,
     ],
+    [
+      'a self-metric name',
+      { metrics: [{ column: 'signups', name: 'chom_collector_success', help: 'h' }] },
+      /custom\.signups\.metrics\.0\.name: chom_collector_success is a built-in metric/,
+    ],
+    [
+      'a bind parameter',
+      { sql: 'SELECT plan, count(*) AS signups FROM users WHERE plan <> $1 GROUP BY plan' },
+      /custom\.signups\.sql: takes no bind parameters/,
+    ],
     ['no metrics', { metrics: [] }, /custom\.signups\.metrics/],
     ['an unknown key', { interval: 60 }, /custom\.signups: unknown key\(s\) "interval"/],
     ['a bad schedule', { schedule: 'hourly' }, /custom\.signups\.schedule: expected a cron/],

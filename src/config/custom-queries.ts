@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { collectors } from '../collectors/index.js';
+import { highestPlaceholder } from '../collectors/query-contract.js';
 import { selfMetricSpecs } from '../metrics/self-metrics.js';
 import { cronExpression } from './cron-expression.js';
 
@@ -84,8 +85,9 @@ const customQuerySchema = z
     sql: z
       .string()
       .min(1)
+      .refine((sql) => highestPlaceholder(sql) === 0, 'takes no bind parameters ($1, $2, ...)')
       .describe(
-        'One SELECT, run in a read-only transaction under database.statementTimeoutSeconds. No bind parameters.',
+        'One SELECT (WITH and VALUES too), run as a subquery in a read-only transaction, under the statementTimeoutSeconds of the database it runs on (database or events). No bind parameters. Labels are text: cast dates and timestamps (::text, to_char) to choose their format, else they are ISO 8601 in UTC.',
       ),
     labels: z
       .array(labelColumn)
@@ -111,7 +113,7 @@ const customQuerySchema = z
       .max(100_000)
       .default(1000)
       .describe(
-        'Rows kept per run, in the order the query returns them (ORDER BY picks which); the rest are dropped and counted as one rejection, reason over_max_series.',
+        'Rows read per run, in the order the query returns them (ORDER BY picks which); each row is one series per metric. The database is asked for one row more; when it has it, the rest are not read and the run counts one rejection, reason over_max_series.',
       ),
     nullLabels: z
       .enum(['reject', 'empty'])

@@ -30,13 +30,13 @@ describe('SeriesPublisher', () => {
     const previous = new SeriesPublisher(specs);
     previous.publish([sample('chom_score', 7)]);
     const same = new SeriesPublisher(specs);
-    same.adopt(previous);
+    expect(same.adopt(previous)).toBe(true);
     expect(sampleLines(same.exposition)).toEqual(['chom_score 7']);
     // A reloaded custom query that now declares chom_score with a label.
     const changed = new SeriesPublisher([
       { name: 'chom_score', help: 'Score.', type: 'gauge', labelNames: ['tier'], unit: 'score' },
     ]);
-    changed.adopt(previous);
+    expect(changed.adopt(previous)).toBe(false);
     expect(sampleLines(changed.exposition)).toEqual([]);
     expect(changed.exposition).toContain('# TYPE chom_score gauge');
   });

@@ -26,9 +26,10 @@ export class SeriesPublisher {
    * configuration), unless its metrics were declared otherwise: a custom query
    * whose metrics changed starts empty rather than serve the old declarations.
    */
-  adopt(previous: SeriesPublisher): void {
-    if (JSON.stringify(previous.metricSpecs) !== JSON.stringify(this.metricSpecs)) return;
+  adopt(previous: SeriesPublisher): boolean {
+    if (JSON.stringify(previous.metricSpecs) !== JSON.stringify(this.metricSpecs)) return false;
     this.rendered = previous.rendered;
+    return true;
   }
 
   /** The collector's families in the text format, rendered at publish time. */

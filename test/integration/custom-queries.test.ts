@@ -1,4 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import { closeSources, createSources } from '../../src/sources/create-sources.js';
 import { buildTestExporter, onlyCollectors } from '../helpers/build-exporter.js';
 import { parseExposition, sampleValue, seriesOf } from '../helpers/exposition.js';
 import { promtoolCheckMetrics } from '../helpers/promtool.js';
@@ -101,24 +103,126 @@ describe('custom SQL metrics', () => {
   it('keeps the first maxSeries rows in the query order and counts the cut once per run', async () => {
     const exporter = exporterWith({
       plans: {
-        sql: 'SELECT plan, seats, signups_ever FROM plan_stats ORDER BY seats DESC',
+        sql: 'SELECT plan, seats, signups_ever FROM plan_stats ORDER BY seats DESC;',
         labels: ['plan'],
         metrics: planMetrics,
-        maxSeries: 2,
+        maxSeries: 1,
       },
     });
     expect(await exporter.runOnce()).toBe(0);
+    await exporter.runOnce();
     const samples = parseExposition(await exporter.exposition());
-    expect(Object.keys(seriesOf(samples, 'chom_custom_plan_seats')).sort()).toEqual([
-      '{"plan":"enterprise"}',
-      '{"plan":"pro"}',
-    ]);
+    expect(seriesOf(samples, 'chom_custom_plan_seats')).toEqual({ '{"plan":"enterprise"}': 300 });
+    // Two runs, each over the cap: one rejection per run, not one per dropped row.
     expect(
       sampleValue(samples, 'chom_collector_rows_rejected_total', {
         collector: 'custom_plans',
         reason: 'over_max_series',
       }),
-    ).toBe(1);
+    ).toBe(2);
+  });
+
+  it('never reads past maxSeries + 1 rows: the cap is applied by the database', async () => {
+    // Row 4 divides by zero: the query fails if the database computes it.
+    const sql = `SELECT x::text AS n, 1 / (4 - x) AS v FROM generate_series(1, 6) AS x -- trailing comment`;
+    const metrics = [{ column: 'v', name: 'chom_custom_capped', help: 'h' }];
+    const capped = exporterWith({ capped: { sql, labels: ['n'], metrics, maxSeries: 2 } });
+    expect(await capped.runOnce()).toBe(0);
+    expect(
+      Object.keys(seriesOf(parseExposition(await capped.exposition()), 'chom_custom_capped')),
+    ).toHaveLength(2);
+    const uncapped = exporterWith({ capped: { sql, labels: ['n'], metrics, maxSeries: 10 } });
+    expect(await uncapped.runOnce()).toBe(1);
+    expect(uncapped.runners[0]?.currentStatus.lastError).toMatch(/division by zero/);
+  });
+
+  it('keeps the first of rows that repeat a label set and counts the others in one rejection', async () => {
+    const exporter = exporterWith({
+      plans: {
+        sql: 'SELECT seats FROM plan_stats ORDER BY seats',
+        metrics: [planMetrics[0]],
+      },
+    });
+    expect(await exporter.runOnce()).toBe(0);
+    const samples = parseExposition(await exporter.exposition());
+    expect(seriesOf(samples, 'chom_custom_plan_seats')).toEqual({ '{}': 10 });
+    expect(
+      sampleValue(samples, 'chom_collector_rows_rejected_total', {
+        collector: 'custom_plans',
+        reason: 'duplicate_series',
+      }),
+    ).toBe(2);
+  });
+
+  it('writes timestamp and json labels as ISO 8601 and JSON', async () => {
+    const exporter = exporterWith({
+      days: {
+        sql: `SELECT timestamptz '2026-11-01 12:30:00+02' AS day, '{"a":1}'::json AS tag, 1 AS n`,
+        labels: ['day', 'tag'],
+        metrics: [{ column: 'n', name: 'chom_custom_day', help: 'h' }],
+      },
+    });
+    expect(await exporter.runOnce()).toBe(0);
+    expect(seriesOf(parseExposition(await exporter.exposition()), 'chom_custom_day')).toEqual({
+      '{"day":"2026-11-01T10:30:00.000Z","tag":"{\\"a\\":1}"}': 1,
+    });
+  });
+
+  it('starts a redeclared query over, and forgets a removed one, on reconfigure', async () => {
+    const plans = {
+      sql: `SELECT plan, seats FROM plan_stats UNION ALL SELECT NULL, 1`,
+      labels: ['plan'],
+      metrics: [planMetrics[0]],
+    };
+    const built = buildTestExporter(app.url, { collectors: onlyCollectors(), custom: { plans } });
+    closers.push(built.close);
+    const { exporter } = built;
+    await exporter.runOnce();
+    const reconfigure = async (custom: Record<string, unknown>) => {
+      const config = parseConfig({
+        database: { url: app.url },
+        collectors: onlyCollectors(),
+        custom,
+      });
+      const sources = createSources(config, app.url);
+      closers.push(() => closeSources(sources));
+      await exporter.reconfigure(config, sources);
+      return parseExposition(await exporter.exposition());
+    };
+    const self = (samples: ReturnType<typeof parseExposition>, metric: string, reason?: string) =>
+      sampleValue(samples, metric, {
+        collector: 'custom_plans',
+        ...(reason === undefined ? {} : { reason }),
+      });
+
+    // Same declaration, new SQL: the old series and status carry over until the next run.
+    let samples = await reconfigure({
+      plans: { ...plans, sql: `${plans.sql} UNION ALL SELECT 'free', 0` },
+    });
+    expect(Object.keys(seriesOf(samples, 'chom_custom_plan_seats'))).toHaveLength(3);
+    expect(self(samples, 'chom_collector_series')).toBe(3);
+    expect(exporter.runners[0]?.currentStatus.lastSuccess).toBe(true);
+
+    // The metric loses its label: nothing of the old declaration is served.
+    samples = await reconfigure({
+      plans: { ...plans, sql: 'SELECT sum(seats) AS seats FROM plan_stats', labels: [] },
+    });
+    expect(seriesOf(samples, 'chom_custom_plan_seats')).toEqual({});
+    expect(self(samples, 'chom_collector_series')).toBe(0);
+    expect(self(samples, 'chom_collector_success')).toBeUndefined();
+    expect(self(samples, 'chom_collector_rows_rejected_total', 'null_label')).toBeUndefined();
+    expect(self(samples, 'chom_collector_interval_seconds')).toBe(300);
+    expect(self(samples, 'chom_collector_runs_total')).toBe(0);
+    expect(exporter.runners[0]?.currentStatus.lastSuccess).toBeUndefined();
+    await exporter.runOnce();
+    expect(
+      seriesOf(parseExposition(await exporter.exposition()), 'chom_custom_plan_seats'),
+    ).toEqual({ '{}': 335 });
+
+    // Removed: no series and no self-metrics left.
+    samples = await reconfigure({});
+    expect(samples.some((s) => s.labels.collector === 'custom_plans')).toBe(false);
+    expect(seriesOf(samples, 'chom_custom_plan_seats')).toEqual({});
   });
 
   it('rejects and counts rows with a NULL label or value, keeping the others', async () => {
@@ -180,21 +284,40 @@ describe('custom SQL metrics', () => {
     expect(seriesOf(parseExposition(await lenient.exposition()), 'chom_custom_toggle')).toEqual({});
   });
 
+  it('refuses several statements, so none can leave the read-only transaction', async () => {
+    const exporter = exporterWith({
+      escape: {
+        sql: 'SELECT 1 AS n; COMMIT; BEGIN READ WRITE; DELETE FROM plan_stats; SELECT 1 AS n',
+        metrics: [{ column: 'n', name: 'chom_custom_escape', help: 'h' }],
+      },
+    });
+    expect(await exporter.runOnce()).toBe(1);
+    expect(exporter.runners[0]?.currentStatus.lastError).toMatch(/syntax error/);
+    expect((await app.sql('SELECT count(*)::int AS n FROM plan_stats')).rows[0].n).toBe(3);
+  });
+
   it('fails a query that writes (read-only transaction) or misses a column, naming it', async () => {
+    await app.sql('CREATE SEQUENCE IF NOT EXISTS ticks');
     const exporter = exporterWith({
       writes: {
-        sql: `WITH gone AS (DELETE FROM plan_stats RETURNING seats) SELECT count(*) AS n FROM gone`,
+        sql: `SELECT nextval('ticks') AS n`,
         metrics: [{ column: 'n', name: 'chom_custom_deleted', help: 'h' }],
+      },
+      deletes: {
+        sql: `WITH gone AS (DELETE FROM plan_stats RETURNING seats) SELECT count(*) AS n FROM gone`,
+        metrics: [{ column: 'n', name: 'chom_custom_deleted_rows', help: 'h' }],
       },
       misses: {
         sql: 'SELECT 1 AS other',
         metrics: [{ column: 'n', name: 'chom_custom_missing', help: 'h' }],
       },
     });
-    expect(await exporter.runOnce()).toBe(2);
+    expect(await exporter.runOnce()).toBe(3);
     const status = (name: string) =>
       exporter.runners.find((r) => r.collector.name === name)?.currentStatus.lastError;
     expect(status('custom_writes')).toMatch(/read-only transaction/);
+    // A data-modifying WITH is refused before it runs: the query is run as a subquery.
+    expect(status('custom_deletes')).toMatch(/data-modifying statement must be at the top level/);
     expect(status('custom_misses')).toMatch(/missing column\(s\) "n"/);
     expect((await app.sql('SELECT count(*)::int AS n FROM plan_stats')).rows[0].n).toBe(3);
   });
