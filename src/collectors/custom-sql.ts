@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { CustomQuery } from '../config/custom-queries.js';
 import { type Sample, sample } from '../metrics/spec.js';
-import { type ContractRow, queryWithContract } from './query-contract.js';
+import { applyContract, type ContractRow } from './query-contract.js';
+import { withoutTrailingSemicolons } from './sql-text.js';
 import type { Collector } from './types.js';
 
 /** A custom query's settings live in `custom.<name>`, so it has no options of its own. */
@@ -11,10 +12,11 @@ const noOptions = z.object({}).strict();
  * The user's query as a subquery capped at `maxSeries + 1` rows: the database
  * never sends more than the cap (plus one row that tells us it was exceeded),
  * and anything but a single SELECT fails to parse. The line break before `)`
- * ends a trailing `--` comment; a trailing `;` would end the statement early.
+ * ends a trailing `--` comment; trailing `;` are removed (they would end the
+ * statement early), other ones make it fail.
  */
 export function cappedSql(sql: string, maxSeries: number): string {
-  const body = sql.trim().replace(/;\s*$/, '');
+  const body = withoutTrailingSemicolons(sql);
   return `SELECT * FROM (\n${body}\n) AS custom_query LIMIT ${maxSeries + 1}`;
 }
 
@@ -49,13 +51,17 @@ export function customSqlCollector(key: string, query: CustomQuery): Collector {
     })),
     async collect({ sources, signal, reject }) {
       const database = query.source === 'events' ? sources.events : sources.app;
-      const rows = await database.readOnly(signal, (run) =>
-        queryWithContract(run, name, contract, [], reject),
+      const result = await database.readOnly(signal, (run) =>
+        run(contract.sql, [], { asText: true }),
       );
+      // Over the cap is judged on the rows read, before any is rejected.
+      const overCap = result.rows.length > query.maxSeries;
+      const kept = result.rows.slice(0, query.maxSeries);
+      const rows = applyContract(name, contract, result.columns, kept, reject);
       if (rows.length === 0 && query.zeroRows === 'fail') {
         throw new Error(`custom query "${key}" returned no rows (custom.${key}.zeroRows: fail)`);
       }
-      return toSamples(name, query, rows, reject);
+      return toSamples(name, query, rows, overCap, reject);
     },
   };
 }
@@ -67,13 +73,14 @@ function toSamples(
   name: string,
   query: CustomQuery,
   rows: readonly ContractRow[],
+  overCap: boolean,
   reject: Reject,
 ): Sample[] {
   const samples: Sample[] = [];
   const seen = new Set<string>();
   const nullLabel = { rows: 0, first: undefined as Record<string, unknown> | undefined };
   const duplicate = { rows: 0, first: undefined as Record<string, unknown> | undefined };
-  for (const row of rows.slice(0, query.maxSeries)) {
+  for (const row of rows) {
     const missing = query.labels.find((label) => row.labels[label] === null);
     if (missing !== undefined && query.nullLabels === 'reject') {
       nullLabel.rows += 1;
@@ -113,7 +120,7 @@ function toSamples(
       duplicate.rows,
     );
   }
-  if (rows.length > query.maxSeries) {
+  if (overCap) {
     reject('over_max_series', {
       query: name,
       maxSeries: query.maxSeries,

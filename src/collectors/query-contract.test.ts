@@ -3,7 +3,6 @@ import type { QueryFn } from '../sources/sources.js';
 import {
   applyContract,
   columnValue,
-  highestPlaceholder,
   parseNumericCell,
   QueryContractError,
   type QuerySpec,
@@ -155,17 +154,6 @@ describe('applyContract', () => {
   });
 });
 
-describe('highestPlaceholder', () => {
-  it.each([
-    ['SELECT 1', 0],
-    ['SELECT $1::int', 1],
-    ['SELECT $2, $1, $2', 2],
-    ['SELECT $10 + $9', 10],
-  ])('finds the highest placeholder of %j: %d', (sql, expected) => {
-    expect(highestPlaceholder(sql)).toBe(expected);
-  });
-});
-
 describe('queryWithContract', () => {
   /** A query function that records its calls and answers with one row. */
   function fakeQuery(seen: { sql: string; params: readonly unknown[] | undefined }[]): QueryFn {
@@ -211,17 +199,7 @@ describe('columnValue', () => {
   });
 });
 
-describe('placeholders outside code', () => {
-  it.each([
-    ["SELECT '$2' AS a WHERE x > $1", 1],
-    ['SELECT 1 -- uses $3 later\n WHERE y = $1', 1],
-    ['SELECT /* $9 */ $2, $1', 2],
-    ['SELECT "col$4" FROM t WHERE a = $1', 1],
-    ["SELECT 'it''s $5' || $3", 3],
-  ])('highestPlaceholder(%j) is %i', (sql, expected) => {
-    expect(highestPlaceholder(sql)).toBe(expected);
-  });
-
+describe('parseNumericCell', () => {
   it('treats a bigint beyond float range as not a number', () => {
     expect(parseNumericCell(10n ** 400n)).toBeUndefined();
   });

@@ -1,4 +1,5 @@
 import type { QueryFn } from '../sources/sources.js';
+import { highestPlaceholder } from './sql-text.js';
 
 /**
  * A query and its column contract: which columns become labels and which hold
@@ -69,7 +70,7 @@ export function applyContract(
     const labels: Record<string, string | null> = {};
     for (const column of spec.labels) {
       const cell = row[column];
-      labels[column] = cell === null || cell === undefined ? null : labelText(cell);
+      labels[column] = cell === null || cell === undefined ? null : String(cell);
     }
     const values: Record<string, number> = {};
     let ok = true;
@@ -89,31 +90,10 @@ export function applyContract(
 }
 
 /**
- * A label cell as text. pg turns timestamps and dates into Date objects and
- * json into objects, whose String() forms are a local-time sentence and
- * "[object Object]": use ISO 8601 and JSON instead.
+ * Runs a query and applies its contract in one step. Cells come as the text
+ * PostgreSQL prints: labels are text anyway, and a date or timestamp label
+ * then does not depend on the process time zone; values parse from text.
  */
-export function labelText(cell: unknown): string {
-  if (cell instanceof Date)
-    return Number.isNaN(cell.getTime()) ? 'Invalid Date' : cell.toISOString();
-  if (typeof cell === 'object') return JSON.stringify(cell);
-  return String(cell);
-}
-
-/**
- * The highest `$n` placeholder in the SQL. Overrides may use fewer of the
- * parameters a default query takes (or none); PostgreSQL refuses a statement
- * given more parameters than it references, so only those are bound.
- */
-export function highestPlaceholder(sql: string): number {
-  // Placeholders inside string literals, quoted identifiers and comments are not parameters.
-  const code = sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\//g, ' ');
-  let highest = 0;
-  for (const match of code.matchAll(/\$(\d+)/g)) highest = Math.max(highest, Number(match[1]));
-  return highest;
-}
-
-/** Runs a query and applies its contract in one step. */
 export async function queryWithContract(
   query: QueryFn,
   queryName: string,
@@ -121,7 +101,10 @@ export async function queryWithContract(
   params: readonly unknown[],
   reject: RejectFn,
 ): Promise<ContractRow[]> {
-  const result = await query(spec.sql, params.slice(0, highestPlaceholder(spec.sql)));
+  // An override may use fewer of the default's parameters (or none), and
+  // PostgreSQL refuses more parameters than the statement references.
+  const bound = params.slice(0, highestPlaceholder(spec.sql));
+  const result = await query(spec.sql, bound, { asText: true });
   return applyContract(queryName, spec, result.columns, result.rows, reject);
 }
 

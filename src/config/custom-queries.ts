@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { collectors } from '../collectors/index.js';
-import { highestPlaceholder } from '../collectors/query-contract.js';
+import { highestPlaceholder } from '../collectors/sql-text.js';
 import { selfMetricSpecs } from '../metrics/self-metrics.js';
 import { cronExpression } from './cron-expression.js';
 
@@ -87,7 +87,7 @@ const customQuerySchema = z
       .min(1)
       .refine((sql) => highestPlaceholder(sql) === 0, 'takes no bind parameters ($1, $2, ...)')
       .describe(
-        'One SELECT (WITH and VALUES too), run as a subquery in a read-only transaction, under the statementTimeoutSeconds of the database it runs on (database or events). No bind parameters. Labels are text: cast dates and timestamps (::text, to_char) to choose their format, else they are ISO 8601 in UTC.',
+        'One SELECT (WITH and VALUES too), run as a subquery in a read-only transaction, under the statementTimeoutSeconds of the database it runs on (database or events). No bind parameters. Labels are the text PostgreSQL prints (a date as 2026-11-01, timestamptz in UTC); to_char chooses another format.',
       ),
     labels: z
       .array(labelColumn)

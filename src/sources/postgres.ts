@@ -10,6 +10,11 @@ export interface PostgresSourceOptions {
   readonly applicationName: string;
 }
 
+/** Type parsers that leave every cell as the text the server sent. */
+const keepText = {
+  getTypeParser: () => (text: string) => text,
+} as unknown as pg.CustomTypesConfig;
+
 /** Thrown when a run is cut off; the runner reports it as a timeout. */
 export class AbortedError extends Error {
   constructor(reason: unknown) {
@@ -30,7 +35,8 @@ export function createPostgresSource(options: PostgresSourceOptions): SqlSource 
     connectionTimeoutMillis: options.connectTimeoutSeconds * 1000,
     idleTimeoutMillis: 60_000,
     application_name: options.applicationName,
-    options: '-c default_transaction_read_only=on',
+    // ISO dates whatever the server's default, for the text cells of asText.
+    options: '-c default_transaction_read_only=on -c datestyle=ISO',
   });
   // An idle client losing its connection must not crash the process; the next
   // run gets a fresh connection and reports the failure if it persists.
@@ -76,7 +82,7 @@ export function createPostgresSource(options: PostgresSourceOptions): SqlSource 
       await client.query(`SET LOCAL statement_timeout = ${timeoutMs}`);
       // Windows and month boundaries (current_date, date_trunc) are taken in UTC on every server.
       await client.query("SET LOCAL TIME ZONE 'UTC'");
-      const query: QueryFn = async (sql, params = []) => {
+      const query: QueryFn = async (sql, params = [], { asText = false } = {}) => {
         if (broken) throw broken;
         // The extended protocol takes exactly one statement even without
         // parameters, so `...; COMMIT; BEGIN READ WRITE; ...` cannot step out of
@@ -86,6 +92,7 @@ export function createPostgresSource(options: PostgresSourceOptions): SqlSource 
           text: sql,
           values: [...params],
           queryMode: 'extended',
+          ...(asText ? { types: keepText } : {}),
         };
         const result = await client.query(config);
         return { rows: result.rows, columns: result.fields.map((field) => field.name) };

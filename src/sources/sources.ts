@@ -1,10 +1,20 @@
 import type { MonthStartStore } from '../billing/month-start-store.js';
 import type { BillingSnapshot } from '../billing/types.js';
 
+export interface QueryOptions {
+  /**
+   * Every cell as the text PostgreSQL sends, not parsed into numbers, Dates or
+   * objects: a date or a timestamp without time zone then reads the same
+   * whatever the process time zone (pg parses those as local time).
+   */
+  readonly asText?: boolean;
+}
+
 /** A function that runs one SQL statement with bound parameters. */
 export type QueryFn = (
   sql: string,
   params?: readonly unknown[],
+  options?: QueryOptions,
 ) => Promise<{ rows: Record<string, unknown>[]; columns: string[] }>;
 
 /** A database the collectors may read, and only read. */

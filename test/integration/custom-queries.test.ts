@@ -154,17 +154,69 @@ describe('custom SQL metrics', () => {
     ).toBe(2);
   });
 
-  it('writes timestamp and json labels as ISO 8601 and JSON', async () => {
+  it('exports dates, timestamps and json as PostgreSQL prints them, whatever the process time zone', async () => {
     const exporter = exporterWith({
       days: {
-        sql: `SELECT timestamptz '2026-11-01 12:30:00+02' AS day, '{"a":1}'::json AS tag, 1 AS n`,
-        labels: ['day', 'tag'],
+        sql: `SELECT date '2026-11-01' AS day, timestamp '2026-11-01 12:30' AS local_time,
+                     timestamptz '2026-11-01 12:30:00+02' AS utc_time, '{"a":1}'::jsonb AS tag, 1 AS n`,
+        labels: ['day', 'local_time', 'utc_time', 'tag'],
         metrics: [{ column: 'n', name: 'chom_custom_day', help: 'h' }],
       },
     });
+    const zone = process.env.TZ;
+    // pg would parse a date or a timestamp without zone as local time: far from UTC here.
+    process.env.TZ = 'Pacific/Auckland';
+    try {
+      expect(await exporter.runOnce()).toBe(0);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+    const [labels] = parseExposition(await exporter.exposition())
+      .filter((s) => s.name === 'chom_custom_day')
+      .map((s) => s.labels);
+    expect(labels).toEqual({
+      day: '2026-11-01',
+      local_time: '2026-11-01 12:30:00',
+      utc_time: '2026-11-01 10:30:00+00',
+      tag: '{"a": 1}',
+    });
+  });
+
+  it('counts over_max_series on the rows read, even when one of them is rejected', async () => {
+    const exporter = exporterWith({
+      series: {
+        sql: `SELECT x::text AS n, CASE WHEN x = 1 THEN NULL ELSE x END AS v
+              FROM generate_series(1, 100) AS x ORDER BY x`,
+        labels: ['n'],
+        metrics: [{ column: 'v', name: 'chom_custom_capped_rows', help: 'h' }],
+        maxSeries: 2,
+      },
+    });
     expect(await exporter.runOnce()).toBe(0);
-    expect(seriesOf(parseExposition(await exporter.exposition()), 'chom_custom_day')).toEqual({
-      '{"day":"2026-11-01T10:30:00.000Z","tag":"{\\"a\\":1}"}': 1,
+    const samples = parseExposition(await exporter.exposition());
+    // Rows 1 and 2 were read; row 1 has a NULL value; row 3 is past the cap.
+    expect(seriesOf(samples, 'chom_custom_capped_rows')).toEqual({ '{"n":"2"}': 2 });
+    const rejected = (reason: string) =>
+      sampleValue(samples, 'chom_collector_rows_rejected_total', {
+        collector: 'custom_series',
+        reason,
+      });
+    expect(rejected('null_value')).toBe(1);
+    expect(rejected('over_max_series')).toBe(1);
+  });
+
+  it('takes a query ending in semicolons and comments, and refuses dollar-quoted text only as text', async () => {
+    const exporter = exporterWith({
+      tail: {
+        sql: 'SELECT $$costs $5; really$$ AS p, 1 AS n; -- one row\n/* done */ ;',
+        labels: ['p'],
+        metrics: [{ column: 'n', name: 'chom_custom_tail', help: 'h' }],
+      },
+    });
+    expect(await exporter.runOnce()).toBe(0);
+    expect(seriesOf(parseExposition(await exporter.exposition()), 'chom_custom_tail')).toEqual({
+      '{"p":"costs $5; really"}': 1,
     });
   });
 
