@@ -254,12 +254,20 @@ async function run<T>(name: string, body: () => Promise<T>): Promise<T> {
 }
 const synthetic = part === 'same-sql' ? previous.synthetic : await run('synthetic', syntheticPart);
 const sameSql = part === 'synthetic' ? previous.sameSql : await run('same-sql', sameSqlPart);
+// Each part records the machine and date it was measured on: a part kept from
+// an earlier run keeps its own, so the file never claims one run for both.
+const thisMachine = await machine();
+const previousMachines = (previous.machines ?? {}) as Record<string, unknown>;
+const machines = {
+  synthetic: part === 'same-sql' ? previousMachines.synthetic : thisMachine,
+  sameSql: part === 'synthetic' ? previousMachines.sameSql : thisMachine,
+};
 
 writeFileSync(
   here('results/scrape.json'),
   `${JSON.stringify(
     {
-      machine: await machine(),
+      machines,
       wrk: {
         seconds,
         sameSqlSeconds: Math.max(seconds, 30),
