@@ -54,37 +54,61 @@ export function customSqlCollector(key: string, query: CustomQuery): Collector {
       const result = await database.readOnly(signal, (run) =>
         run(contract.sql, [], { asText: true }),
       );
+      const tally = new RejectionTally(name);
       // Over the cap is judged on the rows read, before any is rejected.
-      const overCap = result.rows.length > query.maxSeries;
-      const kept = result.rows.slice(0, query.maxSeries);
-      const rows = applyContract(name, contract, result.columns, kept, reject);
-      if (rows.length === 0 && query.zeroRows === 'fail') {
-        throw new Error(`custom query "${key}" returned no rows (custom.${key}.zeroRows: fail)`);
+      if (result.rows.length > query.maxSeries) {
+        tally.add('over_max_series', {
+          maxSeries: query.maxSeries,
+          hint: `the query returned more than maxSeries rows; only the first ${query.maxSeries} were read`,
+        });
       }
-      return toSamples(name, query, rows, overCap, reject);
+      const kept = result.rows.slice(0, query.maxSeries);
+      const rows = applyContract(name, contract, result.columns, kept, tally.add);
+      try {
+        if (rows.length === 0 && query.zeroRows === 'fail') {
+          throw new Error(`custom query "${key}" returned no rows (custom.${key}.zeroRows: fail)`);
+        }
+        return toSamples(query, rows, tally.add);
+      } finally {
+        tally.report(reject);
+      }
     },
   };
 }
 
 type Reject = (reason: string, detail: Record<string, unknown>, rows?: number) => void;
 
-/** One series per metric for each kept row; what is left out is reported once per reason. */
-function toSamples(
-  name: string,
-  query: CustomQuery,
-  rows: readonly ContractRow[],
-  overCap: boolean,
-  reject: Reject,
-): Sample[] {
+/**
+ * Rejections of one run, by reason: each is counted in full but logged once,
+ * with its first example, so a query gone wrong on every row writes a few log
+ * lines per run, not one per row.
+ */
+class RejectionTally {
+  private readonly byReason = new Map<string, { rows: number; example: Record<string, unknown> }>();
+
+  constructor(private readonly queryName: string) {}
+
+  readonly add: Reject = (reason, detail, rows = 1) => {
+    const entry = this.byReason.get(reason);
+    if (entry) entry.rows += rows;
+    else this.byReason.set(reason, { rows, example: detail });
+  };
+
+  report(reject: Reject): void {
+    for (const [reason, { rows, example }] of this.byReason) {
+      reject(reason, { query: this.queryName, rows, example }, rows);
+    }
+  }
+}
+
+/** One series per metric for each row, except rows with a NULL label (unless kept empty) and repeats. */
+function toSamples(query: CustomQuery, rows: readonly ContractRow[], reject: Reject): Sample[] {
   const samples: Sample[] = [];
   const seen = new Set<string>();
-  const nullLabel = { rows: 0, first: undefined as Record<string, unknown> | undefined };
-  const duplicate = { rows: 0, first: undefined as Record<string, unknown> | undefined };
   for (const row of rows) {
     const missing = query.labels.find((label) => row.labels[label] === null);
     if (missing !== undefined && query.nullLabels === 'reject') {
-      nullLabel.rows += 1;
-      nullLabel.first ??= { column: missing, labels: row.labels };
+      reject('null_label', { column: missing, labels: row.labels });
       continue;
     }
     const labels = Object.fromEntries(
@@ -93,39 +117,19 @@ function toSamples(
     // Two rows with one label set would be two values for one series.
     const key = JSON.stringify(query.labels.map((label) => labels[label]));
     if (seen.has(key)) {
-      duplicate.rows += 1;
-      duplicate.first ??= { labels };
+      reject('duplicate_series', {
+        labels,
+        hint:
+          query.labels.length === 0
+            ? 'the query has no labels, so only its first row is kept: add labels or aggregate'
+            : 'rows repeat a label set: the first is kept; GROUP BY the label columns',
+      });
       continue;
     }
     seen.add(key);
     for (const metric of query.metrics) {
       samples.push(sample(metric.name, row.values[metric.column] ?? Number.NaN, labels));
     }
-  }
-  if (nullLabel.rows > 0) {
-    reject(
-      'null_label',
-      { query: name, rows: nullLabel.rows, example: nullLabel.first },
-      nullLabel.rows,
-    );
-  }
-  if (duplicate.rows > 0) {
-    const hint =
-      query.labels.length === 0
-        ? 'the query has no labels, so only its first row is kept: add labels or aggregate'
-        : 'rows repeat a label set: the first is kept; GROUP BY the label columns';
-    reject(
-      'duplicate_series',
-      { query: name, rows: duplicate.rows, example: duplicate.first, hint },
-      duplicate.rows,
-    );
-  }
-  if (overCap) {
-    reject('over_max_series', {
-      query: name,
-      maxSeries: query.maxSeries,
-      hint: `the query returned more than maxSeries rows; only the first ${query.maxSeries} were read`,
-    });
   }
   return samples;
 }

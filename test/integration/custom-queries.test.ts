@@ -1,5 +1,7 @@
+import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
+import { Exporter } from '../../src/exporter.js';
 import { closeSources, createSources } from '../../src/sources/create-sources.js';
 import { buildTestExporter, onlyCollectors } from '../helpers/build-exporter.js';
 import { parseExposition, sampleValue, seriesOf } from '../helpers/exposition.js';
@@ -152,6 +154,44 @@ describe('custom SQL metrics', () => {
         reason: 'duplicate_series',
       }),
     ).toBe(2);
+  });
+
+  it('counts every bad row but logs one line per reason per run', async () => {
+    const config = parseConfig({
+      database: { url: app.url },
+      collectors: onlyCollectors(),
+      custom: {
+        noisy: {
+          // 10 NULL values, then 20 good rows over 2 label sets: 18 repeats.
+          sql: `SELECT (x % 2)::text AS n, CASE WHEN x <= 10 THEN NULL ELSE x END AS v
+                FROM generate_series(1, 30) AS x ORDER BY x`,
+          labels: ['n'],
+          metrics: [{ column: 'v', name: 'chom_custom_noisy', help: 'h' }],
+        },
+      },
+    });
+    const lines: { msg: string; reason?: string; rows?: number }[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const sources = createSources(config, app.url);
+    const exporter = new Exporter(config, sources, log);
+    closers.push(async () => {
+      await exporter.stop();
+      await closeSources(sources);
+    });
+    expect(await exporter.runOnce()).toBe(0);
+    const samples = parseExposition(await exporter.exposition());
+    expect(seriesOf(samples, 'chom_custom_noisy')).toEqual({ '{"n":"1"}': 11, '{"n":"0"}': 12 });
+    const rejected = (reason: string) =>
+      sampleValue(samples, 'chom_collector_rows_rejected_total', {
+        collector: 'custom_noisy',
+        reason,
+      });
+    expect(rejected('null_value')).toBe(10);
+    expect(rejected('duplicate_series')).toBe(18);
+    expect(lines.map((line) => [line.reason, line.rows, line.msg])).toEqual([
+      ['null_value', 10, 'rejected 10 rows'],
+      ['duplicate_series', 18, 'rejected 18 rows'],
+    ]);
   });
 
   it('exports dates, timestamps and json as PostgreSQL prints them, whatever the process time zone', async () => {
