@@ -101,7 +101,11 @@ class RejectionTally {
   }
 }
 
-/** One series per metric for each row, except rows with a NULL label (unless kept empty) and repeats. */
+/**
+ * One series per metric for each row, except rows with a NULL label (unless
+ * kept empty), a negative counter (the whole row, as for a NULL value) or a
+ * label set already seen.
+ */
 function toSamples(query: CustomQuery, rows: readonly ContractRow[], reject: Reject): Sample[] {
   const samples: Sample[] = [];
   const seen = new Set<string>();
@@ -109,6 +113,18 @@ function toSamples(query: CustomQuery, rows: readonly ContractRow[], reject: Rej
     const missing = query.labels.find((label) => row.labels[label] === null);
     if (missing !== undefined && query.nullLabels === 'reject') {
       reject('null_label', { column: missing, labels: row.labels });
+      continue;
+    }
+    // Checked before repeats, so a bad first row does not hide a good repeat.
+    const negative = query.metrics.find(
+      (metric) => metric.type === 'counter' && (row.values[metric.column] ?? 0) < 0,
+    );
+    if (negative !== undefined) {
+      reject('negative_counter', {
+        column: negative.column,
+        value: row.values[negative.column],
+        labels: row.labels,
+      });
       continue;
     }
     const labels = Object.fromEntries(

@@ -194,6 +194,33 @@ describe('custom SQL metrics', () => {
     ]);
   });
 
+  it('rejects a row with a negative counter before repeats, so a good repeat is kept', async () => {
+    const exporter = exporterWith({
+      totals: {
+        sql: `SELECT * FROM (VALUES ('a', -5, 1), ('a', 7, 2), ('b', 3, 3)) AS t(k, total, level)`,
+        labels: ['k'],
+        metrics: [
+          { column: 'total', name: 'chom_custom_things_total', type: 'counter', help: 'h' },
+          { column: 'level', name: 'chom_custom_level', help: 'h' },
+        ],
+      },
+    });
+    expect(await exporter.runOnce()).toBe(0);
+    const samples = parseExposition(await exporter.exposition());
+    expect(seriesOf(samples, 'chom_custom_things_total')).toEqual({
+      '{"k":"a"}': 7,
+      '{"k":"b"}': 3,
+    });
+    expect(seriesOf(samples, 'chom_custom_level')).toEqual({ '{"k":"a"}': 2, '{"k":"b"}': 3 });
+    const rejected = (reason: string) =>
+      sampleValue(samples, 'chom_collector_rows_rejected_total', {
+        collector: 'custom_totals',
+        reason,
+      });
+    expect(rejected('negative_counter')).toBe(1);
+    expect(rejected('duplicate_series')).toBeUndefined();
+  });
+
   it('exports dates, timestamps and json as PostgreSQL prints them, whatever the process time zone', async () => {
     const exporter = exporterWith({
       days: {
