@@ -4,9 +4,19 @@ import { parseConfig } from '../../src/config/load.js';
 import { Exporter } from '../../src/exporter.js';
 import { closeSources, createSources } from '../../src/sources/create-sources.js';
 import { buildTestExporter, onlyCollectors } from '../helpers/build-exporter.js';
-import { parseExposition, sampleValue, seriesOf } from '../helpers/exposition.js';
+import {
+  type ParsedSample,
+  parseExposition,
+  sampleValue,
+  seriesOf,
+} from '../helpers/exposition.js';
 import { promtoolCheckMetrics } from '../helpers/promtool.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+
+/** Rows a collector refused for a reason, as its self-metric reports them. */
+function rejectedRows(samples: readonly ParsedSample[], collector: string, reason: string) {
+  return sampleValue(samples, 'chom_collector_rows_rejected_total', { collector, reason });
+}
 
 /** `custom` SQL metrics on a real database: values, labels, caps, bad rows, policies. */
 describe('custom SQL metrics', () => {
@@ -116,12 +126,7 @@ describe('custom SQL metrics', () => {
     const samples = parseExposition(await exporter.exposition());
     expect(seriesOf(samples, 'chom_custom_plan_seats')).toEqual({ '{"plan":"enterprise"}': 300 });
     // Two runs, each over the cap: one rejection per run, not one per dropped row.
-    expect(
-      sampleValue(samples, 'chom_collector_rows_rejected_total', {
-        collector: 'custom_plans',
-        reason: 'over_max_series',
-      }),
-    ).toBe(2);
+    expect(rejectedRows(samples, 'custom_plans', 'over_max_series')).toBe(2);
   });
 
   it('never reads past maxSeries + 1 rows: the cap is applied by the database', async () => {
@@ -148,12 +153,7 @@ describe('custom SQL metrics', () => {
     expect(await exporter.runOnce()).toBe(0);
     const samples = parseExposition(await exporter.exposition());
     expect(seriesOf(samples, 'chom_custom_plan_seats')).toEqual({ '{}': 10 });
-    expect(
-      sampleValue(samples, 'chom_collector_rows_rejected_total', {
-        collector: 'custom_plans',
-        reason: 'duplicate_series',
-      }),
-    ).toBe(2);
+    expect(rejectedRows(samples, 'custom_plans', 'duplicate_series')).toBe(2);
   });
 
   it('counts every bad row but logs one line per reason per run', async () => {
@@ -181,13 +181,8 @@ describe('custom SQL metrics', () => {
     expect(await exporter.runOnce()).toBe(0);
     const samples = parseExposition(await exporter.exposition());
     expect(seriesOf(samples, 'chom_custom_noisy')).toEqual({ '{"n":"1"}': 11, '{"n":"0"}': 12 });
-    const rejected = (reason: string) =>
-      sampleValue(samples, 'chom_collector_rows_rejected_total', {
-        collector: 'custom_noisy',
-        reason,
-      });
-    expect(rejected('null_value')).toBe(10);
-    expect(rejected('duplicate_series')).toBe(18);
+    expect(rejectedRows(samples, 'custom_noisy', 'null_value')).toBe(10);
+    expect(rejectedRows(samples, 'custom_noisy', 'duplicate_series')).toBe(18);
     expect(lines.map((line) => [line.reason, line.rows, line.msg])).toEqual([
       ['null_value', 10, 'rejected 10 rows'],
       ['duplicate_series', 18, 'rejected 18 rows'],
@@ -212,13 +207,8 @@ describe('custom SQL metrics', () => {
       '{"k":"b"}': 3,
     });
     expect(seriesOf(samples, 'chom_custom_level')).toEqual({ '{"k":"a"}': 2, '{"k":"b"}': 3 });
-    const rejected = (reason: string) =>
-      sampleValue(samples, 'chom_collector_rows_rejected_total', {
-        collector: 'custom_totals',
-        reason,
-      });
-    expect(rejected('negative_counter')).toBe(1);
-    expect(rejected('duplicate_series')).toBeUndefined();
+    expect(rejectedRows(samples, 'custom_totals', 'negative_counter')).toBe(1);
+    expect(rejectedRows(samples, 'custom_totals', 'duplicate_series')).toBeUndefined();
   });
 
   it('exports dates, timestamps and json as PostgreSQL prints them, whatever the process time zone', async () => {
@@ -264,16 +254,11 @@ describe('custom SQL metrics', () => {
     const samples = parseExposition(await exporter.exposition());
     // Rows 1 and 2 were read; row 1 has a NULL value; row 3 is past the cap.
     expect(seriesOf(samples, 'chom_custom_capped_rows')).toEqual({ '{"n":"2"}': 2 });
-    const rejected = (reason: string) =>
-      sampleValue(samples, 'chom_collector_rows_rejected_total', {
-        collector: 'custom_series',
-        reason,
-      });
-    expect(rejected('null_value')).toBe(1);
-    expect(rejected('over_max_series')).toBe(1);
+    expect(rejectedRows(samples, 'custom_series', 'null_value')).toBe(1);
+    expect(rejectedRows(samples, 'custom_series', 'over_max_series')).toBe(1);
   });
 
-  it('takes a query ending in semicolons and comments, and refuses dollar-quoted text only as text', async () => {
+  it('takes a query ending in semicolons and comments, reading dollar-quoted text as text', async () => {
     const exporter = exporterWith({
       tail: {
         sql: 'SELECT $$costs $5; really$$ AS p, 1 AS n; -- one row\n/* done */ ;',
@@ -356,13 +341,8 @@ describe('custom SQL metrics', () => {
     expect(await exporter.runOnce()).toBe(0);
     const samples = parseExposition(await exporter.exposition());
     expect(Object.keys(seriesOf(samples, 'chom_custom_plan_seats'))).toHaveLength(3);
-    const rejected = (reason: string) =>
-      sampleValue(samples, 'chom_collector_rows_rejected_total', {
-        collector: 'custom_plans',
-        reason,
-      });
-    expect(rejected('null_label')).toBe(1);
-    expect(rejected('null_value')).toBe(1);
+    expect(rejectedRows(samples, 'custom_plans', 'null_label')).toBe(1);
+    expect(rejectedRows(samples, 'custom_plans', 'null_value')).toBe(1);
   });
 
   it('exports a NULL label empty with nullLabels: empty', async () => {
