@@ -17,7 +17,8 @@ Commands:
   demo           run on the embedded demo database, whatever database is configured
   check-config   validate the configuration and exit (0 valid, 2 invalid)
   once           run every collector once, print the exposition, exit 1 if any failed
-  generate       write the Prometheus rules, runbooks and Grafana dashboards for your KPI config
+  generate       write the Prometheus rules, runbooks, Grafana dashboards and their Kubernetes
+                 objects for your KPI config
 
 Options:
   --config FILE  YAML configuration file (or CHOM_CONFIG)
@@ -42,8 +43,9 @@ Runs every enabled collector once, prints the exposition on stdout (logs on stde
 when any collector failed. For debugging queries and overrides.`,
   generate: `Usage: chom-exporter generate [--config FILE] [--out DIR]
 
-Writes prometheus/rules/*.rules.yml, docs/runbooks.md and grafana/dashboards/*.json under DIR
-(default: the current folder) with the thresholds and targets of your kpi configuration.`,
+Writes prometheus/rules/*.rules.yml, docs/runbooks.md, grafana/dashboards/*.json and their
+Kubernetes objects (deploy/kubernetes/base/prometheus-rule.yaml and grafana-dashboards.yaml) under
+DIR (default: the current folder) with the thresholds and targets of your kpi configuration.`,
 };
 
 async function main(argv: string[]): Promise<number> {
