@@ -91,6 +91,10 @@ describe('chom-exporter CLI', () => {
     expect(alerts).toContain('expr: chom_nps_score < 45');
     expect(alerts).not.toContain('expr: chom_nps_score < 30');
     expect(readFileSync(join(out, 'docs/runbooks.md'), 'utf8')).toContain('## ChomNpsLow');
+    // The PrometheusRule for Kubernetes carries the same thresholds.
+    const rule = readFileSync(join(out, 'deploy/kubernetes/base/prometheus-rule.yaml'), 'utf8');
+    expect(rule).toContain('expr: chom_nps_score < 45');
+    expect(rule).not.toContain('expr: chom_nps_score < 30');
   });
 
   it('reloads on SIGHUP: a valid change is applied, an invalid one refused while the old config runs', async () => {
