@@ -90,7 +90,38 @@ async function startPod(objects: K8sObject[], created: Record<string, SecretData
 
 const databaseSecret = { 'database-url': databaseUrl, 'state-database-url': databaseUrl };
 
+/** `chom-exporter check-config` in the pod's environment. */
+function checkConfig(env: Record<string, string>) {
+  return spawnSync(
+    'env',
+    [...Object.entries(env).map(([k, v]) => `${k}=${v}`), process.execPath, ...cli, 'check-config'],
+    { encoding: 'utf8' },
+  );
+}
+
 describe('the exporter as the manifests start it', () => {
+  it('production: a key missing from your Secret stops the exporter, naming its variable', () => {
+    const objects = render('production');
+    const { env } = materializeExporterPod(
+      objects,
+      { 'chom-exporter': { 'database-url': databaseUrl } },
+      join(dir.path, 'missing-key'),
+    );
+    const check = checkConfig(env);
+    expect(check.status).toBe(2);
+    expect(check.stderr).toContain('CHOM_STATE_DATABASE_URL_FILE: cannot read');
+    expect(check.stderr).not.toContain('CHOM_DATABASE_URL_FILE');
+    const complete = materializeExporterPod(
+      objects,
+      { 'chom-exporter': databaseSecret },
+      join(dir.path, 'complete'),
+    );
+    expect(checkConfig(complete.env)).toMatchObject({
+      status: 0,
+      stdout: 'configuration is valid\n',
+    });
+  });
+
   it('demo overlay: reads config and secrets from its volumes, gets ready and serves the demo data', async () => {
     const objects = render('demo');
     // The demo Secret points at the demo PostgreSQL Service; here that server is the test one.
@@ -132,16 +163,7 @@ describe('the exporter as the manifests start it', () => {
       { 'chom-exporter': databaseSecret, 'chom-exporter-tls': {} },
       join(dir.path, 'placeholder'),
     );
-    const check = spawnSync(
-      'env',
-      [
-        ...Object.entries(withPlaceholder.env).map(([k, v]) => `${k}=${v}`),
-        process.execPath,
-        ...cli,
-        'check-config',
-      ],
-      { encoding: 'utf8' },
-    );
+    const check = checkConfig(withPlaceholder.env);
     expect(check.status).toBe(2);
     expect(check.stderr).toContain('server.auth.basic.passwordHash: expected a bcrypt hash');
 

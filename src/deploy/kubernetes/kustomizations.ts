@@ -5,6 +5,15 @@ import { yamlDocuments } from './yaml-documents.js';
 
 const apiVersion = 'kustomize.config.k8s.io/v1beta1';
 
+/**
+ * What kube-prometheus-stack's Prometheus and Alertmanager select by default
+ * (release: <its Helm release name>), on every object; no selector changes.
+ */
+const prometheusSelectorLabel = {
+  pairs: { release: 'kube-prometheus-stack' },
+  includeSelectors: false,
+};
+
 /** The files of the base, in apply order (the kpi-dependent ones included). */
 export const baseFiles = [
   'exporter.yaml',
@@ -67,12 +76,14 @@ export function demoKustomization(): string {
         kind: 'Kustomization',
         namespace: 'chom-demo',
         resources: ['../../base', 'demo-postgres.yaml', 'alertmanager-secret.yaml'],
+        labels: [prometheusSelectorLabel],
       },
     ],
     `The demo: the exporter on a PostgreSQL with the reference schema and the demo data set.
   kubectl create namespace chom-demo && kubectl apply -k deploy/kubernetes/overlays/demo
 The image ${image} must be reachable by the cluster (docker build -t ${image} ., then e.g.
-kind load docker-image ${image}).`,
+kind load docker-image ${image}). labels: what kube-prometheus-stack selects when its Helm release
+is named kube-prometheus-stack; use your release's name.`,
   );
 }
 
@@ -92,7 +103,7 @@ export function productionKustomization(): string {
             newTag: image.split(':')[1],
           },
         ],
-        labels: [{ pairs: { release: 'kube-prometheus-stack' }, includeSelectors: false }],
+        labels: [prometheusSelectorLabel],
       },
     ],
     `Production: the exporter on your existing databases. Copy this folder, then:
