@@ -87,7 +87,8 @@ is named kube-prometheus-stack; use your release's name.`,
   );
 }
 
-export function productionKustomization(): string {
+/** The production overlay; `receiverKeys` are the keys of the receivers' Secret. */
+export function productionKustomization(receiverKeys: readonly string[]): string {
   return yamlDocuments(
     [
       {
@@ -106,7 +107,8 @@ export function productionKustomization(): string {
         labels: [prometheusSelectorLabel],
       },
     ],
-    `Production: the exporter on your existing databases. Copy this folder, then:
+    `Production: the exporter on your existing databases. Make your overlay from this one (beside it,
+or with resources pointing at this repository's deploy/kubernetes/base at a pinned ref), then:
 - images: your registry (build the image with the Dockerfile);
 - labels: what your Prometheus and Alertmanager select (kube-prometheus-stack matches
   release: <its Helm release name> by default);
@@ -118,7 +120,7 @@ export function productionKustomization(): string {
                         url: the first to write a month's opening wins and the other reads it. A
                         small database of its own, or your app server with a role that owns only
                         the schema chom_exporter; never the read-only role;
-  and the Secret "chom-exporter-alertmanager" with the receivers' keys (pagerduty_routing_key,
-  slack_webhook_url, smtp_password): the operator ignores an AlertmanagerConfig whose Secret is missing.`,
+  and the Secret "chom-exporter-alertmanager" with the receivers' keys (${receiverKeys.join(', ')}):
+  the operator ignores an AlertmanagerConfig whose Secret is missing.`,
   );
 }

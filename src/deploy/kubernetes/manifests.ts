@@ -118,7 +118,10 @@ alertmanagerConfigMatcherStrategy: {type: None} on the Alertmanager (docs/deploy
         'Placeholders, so that the operator accepts the AlertmanagerConfig: the demo notifies no one.',
       ),
     },
-    { path: `${overlays}/production/kustomization.yaml`, content: productionKustomization() },
+    {
+      path: `${overlays}/production/kustomization.yaml`,
+      content: productionKustomization(alertmanagerSecretKeys(alertmanagerYaml)),
+    },
   ];
 }
 
