@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.js';
-import {
-  analyticsEventCounters,
-  eventCounterDefinitions,
-  groupedCountSql,
-} from './analytics-event-counters.js';
+import { analyticsEventCounters, groupedCountSql } from './analytics-event-counters.js';
+import { eventCounterDefinitions } from './event-counter-specs.js';
 
 type Options = Parameters<typeof eventCounterDefinitions>[0];
 
