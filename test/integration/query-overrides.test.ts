@@ -92,8 +92,8 @@ describe('query overrides and bad rows', () => {
     const exporter = exporterWith({
       postgres_referrals: {
         queries: {
-          referrals:
-            'WITH gone AS (DELETE FROM referrals RETURNING 1) SELECT count(*) AS sent, 0 AS completed FROM gone',
+          sent: `WITH gone AS (DELETE FROM referrals RETURNING 1)
+                 SELECT count(*) AS sent FROM gone WHERE $1::timestamptz IS NULL OR $2::timestamptz IS NULL`,
         },
       },
     });
