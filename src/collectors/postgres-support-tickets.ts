@@ -107,8 +107,12 @@ export const postgresSupportTickets: Collector<Options, TicketCountState> = {
   ],
   createState: createTicketCountState,
   inheritState(previous, next) {
-    if (JSON.stringify(previous.options.queries) !== JSON.stringify(next.options.queries))
+    if (JSON.stringify(previous.options.queries) !== JSON.stringify(next.options.queries)) {
+      next.log.warn(
+        'support ticket queries changed: counting created tickets from the table again',
+      );
       return undefined;
+    }
     return copyTicketCountState(previous.state);
   },
   async collect({ sources, signal, options, state, reject }) {
