@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { parseConfig } from '../config/load.js';
-import {
-  analyticsEventCounters,
-  eventCounterDefinitions,
-  groupedCountSql,
-} from './analytics-event-counters.js';
+import { analyticsEventCounters, groupedCountSql } from './analytics-event-counters.js';
+import { eventCounterDefinitions } from './event-counter-specs.js';
 
 type Options = Parameters<typeof eventCounterDefinitions>[0];
 
@@ -107,4 +105,30 @@ describe('groupedCountSql', () => {
     expect(sql).toContain('id <= $2::bigint');
     expect(sql).toContain('event_name = ANY($3::text[])');
   });
+});
+
+describe('the documented defaults (docs/configuration.md is generated from these)', () => {
+  const schema = z.toJSONSchema(analyticsEventCounters.optionsSchema, {
+    io: 'input',
+  }) as unknown as {
+    properties: {
+      counters: {
+        properties: Record<string, { properties: Record<string, { description?: string }> }>;
+      };
+    };
+  };
+  const overrides = schema.properties.counters.properties;
+  const defaults = eventCounterDefinitions(options(), labelSets);
+
+  it.each(Object.keys(overrides))(
+    '%s names its default event, and property with what a missing key means',
+    (key) => {
+      const definition = defaults[Object.keys(overrides).indexOf(key)];
+      const { event, property } = overrides[key]?.properties ?? {};
+      expect(event?.description).toContain(`default \`${definition?.event}\``);
+      if (!definition?.label) return expect(property).toBeUndefined();
+      expect(property?.description).toContain(`default \`${definition.label.property}\``);
+      expect(property?.description).toMatch(/without the key .* count as `other`/);
+    },
+  );
 });

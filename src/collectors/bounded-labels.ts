@@ -1,8 +1,11 @@
 /** The label value for anything outside a bounded vocabulary. */
 export const OTHER = 'other';
 
-/** Case, surrounding space, and inner spaces or hyphens versus underscores do not matter. */
-const normalise = (value: string) =>
+/**
+ * Case, surrounding space, and inner spaces or hyphens versus underscores do
+ * not matter. vocabulary-sql.ts does the same in SQL: keep the two in step.
+ */
+export const normalise = (value: string) =>
   value
     .trim()
     .toLowerCase()
@@ -17,6 +20,11 @@ export function boundLabel(raw: string | null | undefined, allowed: readonly str
   if (raw === null || raw === undefined) return OTHER;
   const wanted = normalise(raw);
   return allowed.find((value) => normalise(value) === wanted) ?? OTHER;
+}
+
+/** How many distinct values a vocabulary tracks (entries that normalise alike are one). */
+export function trackedCount(vocabulary: readonly string[]): number {
+  return new Set(vocabulary.map(normalise)).size;
 }
 
 /** Sums values that land on the same label set after bounding (e.g. several unknowns → other). */

@@ -31,10 +31,25 @@ export function createRunners(
           timeoutSeconds: (timeoutSeconds as number | undefined) ?? collector.defaultTimeoutSeconds,
         },
         parsedOptions,
-        { ...deps, labelSets: config.labels, kpi: config.kpi },
+        {
+          ...deps,
+          labelSets: config.labels,
+          kpi: config.kpi,
+          stateScope: stateScope(config, collector),
+        },
       ),
     ];
   });
+}
+
+/**
+ * The database a collector's state is about. Without a URL (demo mode) it is
+ * the embedded database, the same across reloads.
+ */
+function stateScope(config: Config, collector: AnyCollector): string {
+  const app = config.database.url ?? 'demo';
+  if (collector.source === 'analytics') return config.events.url ?? app;
+  return collector.source === 'postgres' ? app : collector.source;
 }
 
 /** Runs every collector once, concurrently; resolves when all have finished. */

@@ -20,6 +20,13 @@ export interface EventGroupRow {
   readonly count: number;
 }
 
+/** One exported counter series. */
+export interface CounterValue {
+  readonly metric: string;
+  readonly labels: Record<string, string>;
+  readonly value: number;
+}
+
 export function groupKey(event: string, properties: readonly (string | null)[]): string {
   return JSON.stringify([event, ...properties]);
 }
@@ -53,7 +60,7 @@ export function countersFromTotals(
   totals: EventCounts,
   definitions: readonly EventCounterDefinition[],
   propertyKeys: readonly string[],
-): { metric: string; labels: Record<string, string>; value: number }[] {
+): CounterValue[] {
   const out = new Map<string, { metric: string; labels: Record<string, string>; value: number }>();
   for (const definition of definitions) {
     const { label } = definition;

@@ -1,22 +1,28 @@
 import { z } from 'zod';
 import { type Sample, sample } from '../metrics/spec.js';
+import { trackedCount } from './bounded-labels.js';
 import { countByBand, healthBands, lowestScores } from './health-score.js';
 import { columnValue, type QuerySpec } from './query-contract.js';
 import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
 import type { Collector } from './types.js';
+import { normalisedSql, vocabularySql } from './vocabulary-sql.js';
 
 /**
  * Health per organization (0-100) over the last 30 days, weighted as in the seed:
- * 30% usage (days with a session, 20 days = full), 25% feature breadth (features
- * used / $1 tracked), 15% support load (10 tickets = 0), 15% payment status
- * (current 1, past_due 0.5, delinquent 0) and 15% engagement (12 sessions per
- * user = full). Only organizations with at least one user are scored.
+ * 30% usage (days with a session, 20 days = full), 25% feature breadth (tracked
+ * features used / $1 tracked; the vocabulary is $2, matched as `boundLabel`
+ * does, so untracked features never count), 15% support load (10 tickets = 0),
+ * 15% payment status (current 1, past_due 0.5, delinquent 0) and 15% engagement
+ * (sessions per user, every session started in the window, 12 = full). Every
+ * organization not deleted is scored: one without users (none, or all deleted)
+ * scores 0 on usage, breadth and engagement, the most at-risk customer there is.
  */
 export const customerHealthQueries = {
   scores: {
-    sql: `WITH orgs AS (
+    sql: `WITH tracked AS (${vocabularySql('$2')}
+), orgs AS (
   SELECT o.id, o.slug, o.payment_status, count(u.id) AS users
-  FROM organizations o JOIN users u ON u.organization_id = o.id AND u.deleted_at IS NULL
+  FROM organizations o LEFT JOIN users u ON u.organization_id = o.id AND u.deleted_at IS NULL
   WHERE o.deleted_at IS NULL
   GROUP BY o.id, o.slug, o.payment_status
 ), usage AS (
@@ -24,9 +30,10 @@ export const customerHealthQueries = {
   FROM user_sessions WHERE started_at >= now() - interval '30 days'
   GROUP BY organization_id
 ), adoption AS (
-  SELECT organization_id, count(DISTINCT feature) AS features
-  FROM feature_usage WHERE usage_date > current_date - 30
-  GROUP BY organization_id
+  SELECT f.organization_id, count(DISTINCT t.key) AS features
+  FROM feature_usage f JOIN tracked t ON t.key = ${normalisedSql('f.feature')}
+  WHERE f.usage_date > current_date - 30
+  GROUP BY f.organization_id
 ), tickets AS (
   SELECT organization_id, count(*) AS tickets
   FROM support_tickets WHERE created_at >= now() - interval '30 days'
@@ -34,11 +41,14 @@ export const customerHealthQueries = {
 )
 SELECT o.slug AS organization,
   (100 * (
-      0.30 * least(coalesce(us.active_days, 0) / 20.0, 1)
-    + 0.25 * least(coalesce(a.features, 0)::numeric / $1::int, 1)
+      CASE WHEN o.users = 0 THEN 0 ELSE
+          0.30 * least(coalesce(us.active_days, 0) / 20.0, 1)
+        + 0.25 * least(coalesce(a.features, 0)::numeric / $1::int, 1)
+        + 0.15 * least(coalesce(us.sessions, 0)::numeric / o.users / 12.0, 1)
+      END
     + 0.15 * greatest(1 - coalesce(t.tickets, 0) / 10.0, 0)
     + 0.15 * CASE o.payment_status WHEN 'current' THEN 1 WHEN 'past_due' THEN 0.5 ELSE 0 END
-    + 0.15 * least(coalesce(us.sessions, 0)::numeric / o.users / 12.0, 1)))::float8 AS score
+  ))::float8 AS score
 FROM orgs o
 LEFT JOIN usage us ON us.organization_id = o.id
 LEFT JOIN adoption a ON a.organization_id = o.id
@@ -83,7 +93,7 @@ export const postgresCustomerHealth: Collector<z.infer<typeof optionsSchema>> = 
     },
     {
       name: 'chom_customer_health_organizations',
-      help: 'Organizations per health band: critical <40, at_risk 40-60, healthy 60-80, excellent >=80.',
+      help: 'Organizations per health band, every organization not deleted (with or without users): critical <40, at_risk 40-60, healthy 60-80, excellent >=80.',
       type: 'gauge',
       labelNames: ['band'],
       unit: 'count',
@@ -110,7 +120,7 @@ export const postgresCustomerHealth: Collector<z.infer<typeof optionsSchema>> = 
         customerHealthQueries,
         options.queries,
         'scores',
-        [labelSets.features.length],
+        [trackedCount(labelSets.features), labelSets.features],
         reject,
       );
       const scores = rows.map((row) => ({

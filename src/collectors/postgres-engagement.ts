@@ -1,30 +1,40 @@
 import { z } from 'zod';
 import { type Sample, sample } from '../metrics/spec.js';
+import { trackedCount } from './bounded-labels.js';
 import { columnValue, type QuerySpec } from './query-contract.js';
 import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
 import type { Collector } from './types.js';
+import { normalisedSql, vocabularySql } from './vocabulary-sql.js';
 
 /**
- * Engagement per organization, 0-100, averaged over organizations with users:
- * 50% session frequency (sessions per user against a target), 25% session
- * length (mean against a target) and 25% breadth (features used / features tracked).
+ * Engagement per organization, 0-100, averaged over the organizations (not
+ * deleted) that have users: 50% session frequency (sessions per user against a
+ * target; every session started in the window counts, finished or not, as in
+ * the health score), 25% session length (mean of finished sessions against a
+ * target) and 25% breadth (tracked features used / features tracked; the
+ * vocabulary is matched as `boundLabel` does, so untracked features never count).
  * Params: $1 window days, $2 sessions-per-user target, $3 session-seconds target,
- * $4 number of tracked features.
+ * $4 number of tracked features, $5 the tracked features (text[]).
  */
 export const engagementQueries = {
   engagement: {
-    sql: `WITH org_users AS (
-  SELECT organization_id, count(*) AS users FROM users WHERE deleted_at IS NULL GROUP BY organization_id
+    sql: `WITH tracked AS (${vocabularySql('$5')}
+), org_users AS (
+  SELECT u.organization_id, count(*) AS users
+  FROM users u JOIN organizations o ON o.id = u.organization_id AND o.deleted_at IS NULL
+  WHERE u.deleted_at IS NULL
+  GROUP BY u.organization_id
 ), org_sessions AS (
   SELECT organization_id, count(*) AS sessions,
-         avg(extract(epoch FROM ended_at - started_at)) AS mean_seconds
+         avg(extract(epoch FROM ended_at - started_at)) FILTER (WHERE ended_at IS NOT NULL) AS mean_seconds
   FROM user_sessions
-  WHERE started_at >= now() - make_interval(days => $1::int) AND ended_at IS NOT NULL
+  WHERE started_at >= now() - make_interval(days => $1::int)
   GROUP BY organization_id
 ), org_features AS (
-  SELECT organization_id, count(DISTINCT feature) AS features
-  FROM feature_usage WHERE usage_date > current_date - $1::int
-  GROUP BY organization_id
+  SELECT f.organization_id, count(DISTINCT t.key) AS features
+  FROM feature_usage f JOIN tracked t ON t.key = ${normalisedSql('f.feature')}
+  WHERE f.usage_date > current_date - $1::int
+  GROUP BY f.organization_id
 )
 SELECT avg(100 * (
     0.50 * least(coalesce(s.sessions, 0)::float8 / u.users / $2::float8, 1)
@@ -76,7 +86,7 @@ export const postgresEngagement: Collector<z.infer<typeof optionsSchema>> = {
   metrics: [
     {
       name: 'chom_customer_engagement_score',
-      help: 'Mean engagement score (0-100) of organizations with users over the trailing window.',
+      help: 'Mean engagement score (0-100) of the organizations with users over the trailing window: session frequency (every session started), finished-session length and tracked-feature breadth.',
       type: 'gauge',
       labelNames: [],
       unit: 'score',
@@ -107,7 +117,8 @@ export const postgresEngagement: Collector<z.infer<typeof optionsSchema>> = {
         options.windowDays,
         options.sessionsPerUserTarget,
         options.sessionSecondsTarget,
-        labelSets.features.length,
+        trackedCount(labelSets.features),
+        labelSets.features,
       ];
       const [engagement] = await runNamedQuery(
         query,

@@ -4,13 +4,25 @@ import { boundLabel, OTHER } from './bounded-labels.js';
 import { columnValue, type QuerySpec } from './query-contract.js';
 import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
 import type { Collector } from './types.js';
+import { normalisedSql, vocabularySql } from './vocabulary-sql.js';
 
-/** Users and organizations per feature over the trailing `$1` days, with the active-organization base. */
+/**
+ * Users and organizations per feature over the trailing `$1` days, with the
+ * active-organization base. Features are mapped onto the vocabulary (`$2`) in
+ * SQL, before counting: distinct users cannot be added up afterwards, so
+ * `feature="other"` counts each user of any untracked feature once, and two
+ * spellings of one tracked feature count a user once.
+ */
 export const featureAdoptionQueries = {
   features: {
-    sql: `SELECT feature, count(DISTINCT user_id) AS users, count(DISTINCT organization_id) AS organizations
-FROM feature_usage
-WHERE usage_date > current_date - $1::int
+    sql: `WITH tracked AS (${vocabularySql('$2')}
+), uses AS (
+  SELECT f.user_id, f.organization_id, coalesce(t.label, '${OTHER}') AS feature
+  FROM feature_usage f LEFT JOIN tracked t ON t.key = ${normalisedSql('f.feature')}
+  WHERE f.usage_date > current_date - $1::int
+)
+SELECT feature, count(DISTINCT user_id) AS users, count(DISTINCT organization_id) AS organizations
+FROM uses
 GROUP BY feature`,
     labels: ['feature'],
     values: ['users', 'organizations'],
@@ -40,7 +52,7 @@ export const postgresFeatureAdoption: Collector<z.infer<typeof optionsSchema>> =
   metrics: [
     {
       name: 'chom_feature_users',
-      help: 'Distinct users who used the feature in the trailing window.',
+      help: 'Distinct users who used the feature in the trailing window; feature="other": distinct users of any feature outside the vocabulary.',
       type: 'gauge',
       labelNames: ['feature'],
       unit: 'count',
@@ -56,13 +68,12 @@ export const postgresFeatureAdoption: Collector<z.infer<typeof optionsSchema>> =
   ],
   async collect({ sources, signal, options, reject, labelSets }) {
     return sources.app.readOnly(signal, async (query) => {
-      const params = [options.windowDays];
       const rows = await runNamedQuery(
         query,
         featureAdoptionQueries,
         options.queries,
         'features',
-        params,
+        [options.windowDays, labelSets.features],
         reject,
       );
       const [base] = await runNamedQuery(
@@ -70,24 +81,25 @@ export const postgresFeatureAdoption: Collector<z.infer<typeof optionsSchema>> =
         featureAdoptionQueries,
         options.queries,
         'active_organizations',
-        params,
+        [options.windowDays],
         reject,
       );
       const activeOrganizations = base ? columnValue(base, 'organizations') : 0;
-      // Every tracked feature is reported, zero when unused: a missing series would hide a dead feature.
-      const users = new Map(labelSets.features.map((feature) => [feature, 0]));
-      const organizations = new Map(labelSets.features.map((feature) => [feature, 0]));
+      // Every tracked feature and `other` is reported, zero when unused: a missing series would hide a dead feature.
+      const features = [...labelSets.features.filter((f) => f !== OTHER), OTHER];
+      const users = new Map(features.map((feature) => [feature, 0]));
+      const organizations = new Map(features.map((feature) => [feature, 0]));
       for (const row of rows) {
+        // The default query maps in SQL; an override that returns raw values is mapped here,
+        // and rows that land on one label are added (exact only if they share no user).
         const feature = boundLabel(row.labels.feature, labelSets.features);
-        // "other" lumps unknown features together; distinct counts cannot be summed, so it is left out.
-        if (feature === OTHER) continue;
         users.set(feature, (users.get(feature) ?? 0) + columnValue(row, 'users'));
         organizations.set(
           feature,
           (organizations.get(feature) ?? 0) + columnValue(row, 'organizations'),
         );
       }
-      return labelSets.features.flatMap((feature) => {
+      return features.flatMap((feature) => {
         const samples = [sample('chom_feature_users', users.get(feature) ?? 0, { feature })];
         if (activeOrganizations > 0) {
           const ratio = Math.min(1, (organizations.get(feature) ?? 0) / activeOrganizations);

@@ -1,21 +1,53 @@
 import { z } from 'zod';
 import { sample } from '../metrics/spec.js';
 import { columnValue, type QuerySpec } from './query-contract.js';
-import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
+import {
+  applyReferralRound,
+  createReferralState,
+  planReferralRound,
+  type ReferralState,
+} from './referral-counts.js';
+import { queryOverridesSchema, resolveQuery, runNamedQuery } from './sql-queries.js';
+import { highestPlaceholder } from './sql-text.js';
 import type { Collector } from './types.js';
 
-/** Lifetime totals read from the table: counters stay exact across restarts and replicas. */
+/**
+ * Invitations sent and completed in ($1, $2], by `sent_at` and `completed_at`
+ * ($1 NULL: from the start): each round reads only what is new since the last
+ * one, so a deleted row never lowers a total (see referral-counts.ts).
+ */
 export const referralQueries = {
-  referrals: {
-    sql: `SELECT count(*) AS sent, count(completed_at) AS completed FROM referrals`,
+  sent: {
+    sql: `SELECT count(*) AS sent FROM referrals
+WHERE ($1::timestamptz IS NULL OR sent_at > $1::timestamptz) AND sent_at <= $2::timestamptz`,
     labels: [],
-    values: ['sent', 'completed'],
+    values: ['sent'],
+  },
+  completed: {
+    sql: `SELECT count(*) AS completed FROM referrals
+WHERE ($1::timestamptz IS NULL OR completed_at > $1::timestamptz) AND completed_at <= $2::timestamptz`,
+    labels: [],
+    values: ['completed'],
   },
 } satisfies Record<string, QuerySpec>;
 
-const optionsSchema = z.object({ queries: queryOverridesSchema(referralQueries) }).strict();
+const optionsSchema = z
+  .object({
+    recountIntervalSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .default(3600)
+      .describe(
+        'How often the whole table is recounted, to pick up rows that committed late (a recount only raises a total).',
+      ),
+    queries: queryOverridesSchema(referralQueries),
+  })
+  .strict();
 
-export const postgresReferrals: Collector<z.infer<typeof optionsSchema>> = {
+type Options = z.infer<typeof optionsSchema>;
+
+export const postgresReferrals: Collector<Options, ReferralState> = {
   name: 'postgres_referrals',
   description: 'Referral invitations sent and completed (lifetime counters).',
   source: 'postgres',
@@ -25,7 +57,7 @@ export const postgresReferrals: Collector<z.infer<typeof optionsSchema>> = {
   metrics: [
     {
       name: 'chom_referrals_sent_total',
-      help: 'Referral invitations ever sent.',
+      help: 'Referral invitations ever sent: rows of the referrals table, each counted once when its sent_at has passed, so a deleted row stays counted; never lowered while the process runs.',
       type: 'counter',
       labelNames: [],
       unit: 'count',
@@ -33,28 +65,57 @@ export const postgresReferrals: Collector<z.infer<typeof optionsSchema>> = {
     },
     {
       name: 'chom_referrals_completed_total',
-      help: 'Referral invitations that led to a signup.',
+      help: 'Referral invitations that led to a signup: rows of the referrals table, each counted once when its completed_at has passed, so a deleted row stays counted; never lowered while the process runs.',
       type: 'counter',
       labelNames: [],
       unit: 'count',
       seedName: 'chom_referrals_completed_total',
     },
   ],
-  async collect({ sources, signal, options, reject }) {
-    return sources.app.readOnly(signal, async (query) => {
-      const [row] = await runNamedQuery(
-        query,
-        referralQueries,
-        options.queries,
-        'referrals',
-        [],
-        reject,
-      );
-      if (!row) return [];
-      return [
-        sample('chom_referrals_sent_total', columnValue(row, 'sent')),
-        sample('chom_referrals_completed_total', columnValue(row, 'completed')),
-      ];
+  createState: createReferralState,
+  inheritState(previous, next) {
+    if (JSON.stringify(previous.options.queries) !== JSON.stringify(next.options.queries)) {
+      next.log.warn('referral queries changed: counting the referrals table again from the start');
+      return undefined;
+    }
+    return { ...previous.state };
+  },
+  async collect({ sources, signal, options, state, reject, now }) {
+    const startedAt = now();
+    const plan = planReferralRound(state, startedAt, options.recountIntervalSeconds * 1000);
+    const read = await sources.app.readOnly(signal, async (query) => {
+      // The database's clock bounds the rows: the clock that wrote sent_at and completed_at.
+      const clock = await query('SELECT now()::text AS as_of', [], { asText: true });
+      const asOf = String(clock.rows[0]?.as_of);
+      const count = async (name: keyof typeof referralQueries) => {
+        // An override that ignored the range would add the whole table again every round.
+        if (highestPlaceholder(resolveQuery(referralQueries, options.queries, name).sql) < 2)
+          throw new Error(
+            `referral query "${name}" must count only the rows in the range $1 to $2`,
+          );
+        const [row] = await runNamedQuery(
+          query,
+          referralQueries,
+          options.queries,
+          name,
+          [plan.after, asOf],
+          reject,
+        );
+        if (!row) throw new Error(`referral query "${name}" returned no row`);
+        const value = columnValue(row, name);
+        // A count below zero would lower a counter: the round fails and adds nothing.
+        if (value < 0) {
+          reject('negative_counter', { query: name, column: name, value });
+          throw new Error(`referral query "${name}" returned a negative count: ${value}`);
+        }
+        return value;
+      };
+      return { sent: await count('sent'), completed: await count('completed'), asOf };
     });
+    applyReferralRound(state, plan, read, startedAt);
+    return [
+      sample('chom_referrals_sent_total', state.sent),
+      sample('chom_referrals_completed_total', state.completed),
+    ];
   },
 };

@@ -3,6 +3,12 @@ import { type Sample, sample } from '../metrics/spec.js';
 import { boundLabel, sumByKey } from './bounded-labels.js';
 import { columnValue, type QuerySpec } from './query-contract.js';
 import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
+import {
+  copyTicketCountState,
+  countCreated,
+  createTicketCountState,
+  type TicketCountState,
+} from './ticket-counts.js';
 import type { Collector } from './types.js';
 
 export const ticketStatuses = ['open', 'in_progress', 'resolved'] as const;
@@ -32,6 +38,20 @@ GROUP BY priority`,
     labels: ['priority'],
     values: ['seconds'],
   },
+  /** Tickets created up to $1, by priority: the created counter's first round. */
+  created_totals: {
+    sql: `SELECT priority, count(*) AS tickets FROM support_tickets
+WHERE created_at <= $1::timestamptz GROUP BY priority`,
+    labels: ['priority'],
+    values: ['tickets'],
+  },
+  /** Each ticket created in ($1, $2]: later rounds of the created counter (see ticket-counts.ts). */
+  created_recent: {
+    sql: `SELECT id::text AS ticket, priority FROM support_tickets
+WHERE created_at > $1::timestamptz AND created_at <= $2::timestamptz`,
+    labels: ['ticket', 'priority'],
+    values: [],
+  },
 } satisfies Record<string, QuerySpec>;
 
 const optionsSchema = z
@@ -41,7 +61,9 @@ const optionsSchema = z
   })
   .strict();
 
-export const postgresSupportTickets: Collector<z.infer<typeof optionsSchema>> = {
+type Options = z.infer<typeof optionsSchema>;
+
+export const postgresSupportTickets: Collector<Options, TicketCountState> = {
   name: 'postgres_support_tickets',
   description:
     'Support tickets by status and priority, created-ticket counter, mean resolution and first-response times (30 days).',
@@ -61,7 +83,7 @@ export const postgresSupportTickets: Collector<z.infer<typeof optionsSchema>> = 
     },
     {
       name: 'chom_support_tickets_created_total',
-      help: 'Support tickets ever created, by priority (for rate() of incoming volume).',
+      help: 'Support tickets ever created, by the priority they had when counted (for rate() of incoming volume); a deleted or reprioritised ticket stays where it was counted, so no series falls while the process runs.',
       type: 'counter',
       labelNames: ['priority'],
       unit: 'count',
@@ -83,7 +105,17 @@ export const postgresSupportTickets: Collector<z.infer<typeof optionsSchema>> = 
       unit: 'seconds',
     },
   ],
-  async collect({ sources, signal, options, reject }) {
+  createState: createTicketCountState,
+  inheritState(previous, next) {
+    if (JSON.stringify(previous.options.queries) !== JSON.stringify(next.options.queries)) {
+      next.log.warn(
+        'support ticket queries changed: counting created tickets from the table again',
+      );
+      return undefined;
+    }
+    return copyTicketCountState(previous.state);
+  },
+  async collect({ sources, signal, options, state, reject }) {
     return sources.app.readOnly(signal, async (query) => {
       const statusRows = await runNamedQuery(
         query,
@@ -106,12 +138,19 @@ export const postgresSupportTickets: Collector<z.infer<typeof optionsSchema>> = 
       const samples: Sample[] = sumByKey([...zeroes, ...counted]).map(({ labels, value }) =>
         sample('chom_support_tickets', value, labels),
       );
-      const created = sumByKey([
-        ...ticketPriorities.map((priority) => ({ labels: { priority }, value: 0 })),
-        ...counted.map(({ labels, value }) => ({ labels: { priority: labels.priority }, value })),
-      ]);
-      for (const { labels, value } of created)
-        samples.push(sample('chom_support_tickets_created_total', value, labels));
+      await countCreated(
+        query,
+        state,
+        (name, params) =>
+          runNamedQuery(query, supportTicketQueries, options.queries, name, params, reject),
+        ticketPriorities,
+      );
+      for (const priority of new Set([...ticketPriorities, ...state.created.keys()]))
+        samples.push(
+          sample('chom_support_tickets_created_total', state.created.get(priority) ?? 0, {
+            priority,
+          }),
+        );
 
       const timings = [
         ['resolution', 'chom_support_resolution_time_seconds'],

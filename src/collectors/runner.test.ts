@@ -286,3 +286,47 @@ describe('CollectorRunner', () => {
     expect(second.exposition).toContain('chom_fake_events_total 1\n');
   });
 });
+
+describe('CollectorRunner state on reload', () => {
+  const counting = (handovers: unknown[]) =>
+    fakeCollector(
+      'stateful',
+      async ({ state }) => {
+        const s = state as { runs: number };
+        s.runs += 1;
+        return [sample('chom_fake_events_total', s.runs)];
+      },
+      {
+        createState: () => ({ runs: 0 }),
+        inheritState: (previous: { state: { runs: number } }) => {
+          handovers.push(previous.state);
+          return { runs: previous.state.runs };
+        },
+      },
+    );
+  const runnerIn = (collector: AnyCollector, stateScope: string) =>
+    setup({ stateScope }).runner(collector);
+
+  it('hands the state over within the same database, as the collector builds it', async () => {
+    const handovers: unknown[] = [];
+    const before = runnerIn(counting(handovers), 'postgres://db/a');
+    await before.run();
+    await before.run();
+    const after = runnerIn(counting(handovers), 'postgres://db/a');
+    expect(after.inheritFrom(before)).toBe(true);
+    await after.run();
+    expect(handovers).toEqual([{ runs: 2 }]);
+    expect(after.exposition).toContain('chom_fake_events_total 3\n');
+  });
+
+  it('starts over when the collector reads another database', async () => {
+    const handovers: unknown[] = [];
+    const before = runnerIn(counting(handovers), 'postgres://db/a');
+    await before.run();
+    const after = runnerIn(counting(handovers), 'postgres://db/b');
+    expect(after.inheritFrom(before)).toBe(true);
+    await after.run();
+    expect(handovers).toEqual([]);
+    expect(after.exposition).toContain('chom_fake_events_total 1\n');
+  });
+});

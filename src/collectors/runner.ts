@@ -18,6 +18,12 @@ export interface RunnerDeps {
   /** Aborted on shutdown: cuts every run short. */
   readonly shutdown: AbortSignal;
   readonly now?: () => number;
+  /**
+   * The database the collector's state describes (its source's URL): a reload
+   * hands the state over only within the same scope, never to a runner that
+   * reads another database.
+   */
+  readonly stateScope?: string;
   /** Called whenever what this runner contributes to the exposition may have changed. */
   readonly onChange?: () => void;
 }
@@ -50,7 +56,7 @@ export class CollectorRunner {
   private inFlight: Promise<boolean> | undefined;
   private readonly publisher: SeriesPublisher;
   private readonly log: Logger;
-  private readonly state: unknown;
+  private state: unknown;
   private status: Omit<CollectorStatus, 'running' | 'name' | 'description' | 'schedule'> = {
     lastSuccess: undefined,
     lastSuccessAt: undefined,
@@ -106,8 +112,24 @@ export class CollectorRunner {
     if (!this.publisher.adopt(previous.publisher)) return false;
     this.status = previous.status;
     this.deps.selfMetrics.series.set({ collector: this.collector.name }, this.status.series);
+    this.inheritState(previous);
     this.deps.onChange?.();
     return true;
+  }
+
+  /**
+   * Incremental collectors keep what they counted (event totals, watermarks)
+   * across a reload when the collector says the new options allow it, so that
+   * a reload neither rescans a table nor lowers a counter.
+   */
+  private inheritState(previous: CollectorRunner): void {
+    const { inheritState } = this.collector;
+    if (!inheritState || previous.deps.stateScope !== this.deps.stateScope) return;
+    const inherited = inheritState(
+      { state: previous.state, options: previous.options, labelSets: previous.deps.labelSets },
+      { options: this.options, labelSets: this.deps.labelSets, log: this.log },
+    );
+    if (inherited !== undefined) this.state = inherited;
   }
 
   /** This collector's series, rendered when they were last published. */
@@ -151,6 +173,7 @@ export class CollectorRunner {
           labelSets: this.deps.labelSets,
           kpi: this.deps.kpi,
           reject,
+          now,
         }),
         signal,
         this.settings.timeoutSeconds,

@@ -27,6 +27,15 @@ export interface CollectorContext<Options, State = undefined> {
   /** Bad rows are reported here: counted per collector and logged, never silently dropped. */
   /** Counts `rows` refused rows (default 1) under `reason` and logs one line for them. */
   readonly reject: (reason: string, detail: Record<string, unknown>, rows?: number) => void;
+  /** The clock, in epoch milliseconds (the runner's, so that tests can fix it). */
+  readonly now: () => number;
+}
+
+/** What a reload hands from the previous runner of a collector to the next. */
+export interface StateHandover<Options, State> {
+  readonly state: State;
+  readonly options: Options;
+  readonly labelSets: LabelSets;
 }
 
 /**
@@ -46,6 +55,16 @@ export interface Collector<Options = any, State = any> {
   readonly metrics: readonly MetricSpec[];
   /** Fresh state for a runner; kept across runs, lost on restart (so it must be rebuildable). */
   createState?(): State;
+  /**
+   * On reload, the state the new runner starts from, made from the previous
+   * runner's, or undefined to start over from `createState`. It must not share
+   * mutable parts with the previous state: the old runner may still finish a
+   * run it had started. Only asked when both read the same database.
+   */
+  inheritState?(
+    previous: StateHandover<Options, State>,
+    next: { readonly options: Options; readonly labelSets: LabelSets; readonly log: Logger },
+  ): State | undefined;
   collect(ctx: CollectorContext<Options, State>): Promise<readonly Sample[]>;
 }
 

@@ -506,11 +506,11 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             unit: units.money,
             queries: [
               {
-                expr: `sum by (currency) (chom_marketing_spend{window="30d", ${C}})`,
+                expr: `sum by (currency) (chom_marketing_spend{window="30bd", ${C}})`,
                 legend: '30 days ({{currency}})',
               },
               {
-                expr: `sum by (currency) (chom_marketing_spend{window="7d", ${C}})`,
+                expr: `sum by (currency) (chom_marketing_spend{window="7bd", ${C}})`,
                 legend: '7 days ({{currency}})',
               },
             ],
@@ -523,7 +523,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             unit: units.money,
             queries: [
               {
-                expr: `sum by (channel, currency) (chom_marketing_spend{window="30d", ${C}})`,
+                expr: `sum by (channel, currency) (chom_marketing_spend{window="30bd", ${C}})`,
                 legend: '{{channel}}',
                 instant: true,
               },
@@ -537,7 +537,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             unit: units.money,
             queries: [
               {
-                expr: `sum by (channel, currency) (chom_marketing_spend{window="7d", ${C}})`,
+                expr: `sum by (channel, currency) (chom_marketing_spend{window="7bd", ${C}})`,
                 legend: '{{channel}} ({{currency}})',
               },
             ],

@@ -160,7 +160,7 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             unit: units.money,
             queries: [
               {
-                expr: `sum by (channel) (chom_marketing_spend{window="30d", ${C}, ${CH}})`,
+                expr: `sum by (channel) (chom_marketing_spend{window="30bd", ${C}, ${CH}})`,
                 legend: '{{channel}}',
                 instant: true,
               },

@@ -1,26 +1,41 @@
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { collectors } from '../../src/collectors/index.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { Exporter } from '../../src/exporter.js';
 import { closeSources, createSources } from '../../src/sources/create-sources.js';
+import type { Sources } from '../../src/sources/sources.js';
 import { stripeFromConfig } from '../../src/sources/stripe-from-config.js';
 
-/** An exporter on `url` with config overrides and a silent logger; close it in afterEach/afterAll. */
-export function buildTestExporter(url: string, raw: Record<string, unknown> = {}) {
-  const config: Config = parseConfig({
-    ...raw,
-    database: { url, ...((raw.database as object) ?? {}) },
-  });
-  const log = pino({ level: 'silent' });
-  const sources = createSources(config, url, { stripe: stripeFromConfig(config, log) });
-  const exporter = new Exporter(config, sources, log);
+/**
+ * An exporter on `url` with config overrides and a silent logger (or `log`);
+ * close it in afterEach/afterAll.
+ */
+export function buildTestExporter(
+  url: string,
+  raw: Record<string, unknown> = {},
+  log: Logger = pino({ level: 'silent' }),
+) {
+  const configFor = (next: Record<string, unknown>): Config =>
+    parseConfig({ ...next, database: { url, ...((next.database as object) ?? {}) } });
+  const sourcesFor = (config: Config) =>
+    createSources(config, url, { stripe: stripeFromConfig(config, log) });
+  const config = configFor(raw);
+  const sources: Sources[] = [sourcesFor(config)];
+  const exporter = new Exporter(config, sources[0] as Sources, log);
   return {
     config,
     exporter,
+    /** Swaps in a configuration built from `next`, as a reload does (sources are recreated too). */
+    async reload(next: Record<string, unknown>) {
+      const nextConfig = configFor(next);
+      const nextSources = sourcesFor(nextConfig);
+      sources.push(nextSources);
+      await exporter.reconfigure(nextConfig, nextSources);
+    },
     async close() {
       await exporter.stop();
-      await closeSources(sources);
+      await Promise.all(sources.map((each) => closeSources(each)));
     },
   };
 }

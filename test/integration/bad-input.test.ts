@@ -43,8 +43,12 @@ describe('hostile rows', () => {
           maxCampaigns: 200,
           queries: { campaigns: rows.join(' UNION ALL ') },
         },
-        // A negative lifetime count cannot be a counter value.
-        postgres_referrals: { queries: { referrals: 'SELECT -3 AS sent, 1 AS completed' } },
+        // A negative count of new invitations cannot raise a counter: the run fails, nothing added.
+        postgres_referrals: {
+          queries: {
+            sent: 'SELECT -3 AS sent FROM (SELECT $1::timestamptz, $2::timestamptz) AS range',
+          },
+        },
       },
     });
     await built.exporter.runOnce();
@@ -76,7 +80,10 @@ describe('hostile rows', () => {
     expect(rejected('duplicate_series')).toBe(4);
     expect(rejected('negative_counter', 'postgres_referrals')).toBe(1);
     expect(sampleValue(samples, 'chom_referrals_sent_total')).toBeUndefined();
-    expect(sampleValue(samples, 'chom_referrals_completed_total')).toBe(1);
+    expect(sampleValue(samples, 'chom_referrals_completed_total')).toBeUndefined();
+    expect(
+      sampleValue(samples, 'chom_collector_success', { collector: 'postgres_referrals' }),
+    ).toBe(0);
     expect(promtoolCheckMetrics(body)).toEqual({ status: 0, output: '' });
   });
 

@@ -60,6 +60,7 @@ describe('query overrides and bad rows', () => {
     const exporter = exporterWith({
       postgres_marketing_spend: {
         windowsDays: [7],
+        calendarWindowsDays: [],
         queries: {
           spend: `SELECT 'paid' AS channel, 'USD' AS currency, 'lots' AS amount
                   UNION ALL SELECT 'social', 'USD', NULL
@@ -70,7 +71,7 @@ describe('query overrides and bad rows', () => {
     expect(await exporter.runOnce()).toBe(0);
     const samples = parseExposition(await exporter.exposition());
     expect(seriesOf(samples, 'chom_marketing_spend')).toEqual({
-      '{"channel":"email","currency":"USD","window":"7d"}': 12.5,
+      '{"channel":"email","currency":"USD","window":"7bd"}': 12.5,
     });
     const rejected = { collector: 'postgres_marketing_spend' };
     expect(
@@ -91,8 +92,8 @@ describe('query overrides and bad rows', () => {
     const exporter = exporterWith({
       postgres_referrals: {
         queries: {
-          referrals:
-            'WITH gone AS (DELETE FROM referrals RETURNING 1) SELECT count(*) AS sent, 0 AS completed FROM gone',
+          sent: `WITH gone AS (DELETE FROM referrals RETURNING 1)
+                 SELECT count(*) AS sent FROM gone WHERE $1::timestamptz IS NULL OR $2::timestamptz IS NULL`,
         },
       },
     });

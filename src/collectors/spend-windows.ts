@@ -1,0 +1,53 @@
+import type { QueryFn } from '../sources/sources.js';
+
+/** A trailing window of marketing spend: its length, its kind and its `window` label value. */
+export interface SpendWindow {
+  readonly days: number;
+  readonly businessDays: boolean;
+  readonly label: string;
+}
+
+/** Business-day windows are labelled `<n>bd`, calendar-day windows `<n>d`. */
+export function spendWindows(businessDays: readonly number[], calendarDays: readonly number[]) {
+  return [
+    ...businessDays.map((days) => ({ days, businessDays: true, label: `${days}bd` })),
+    ...calendarDays.map((days) => ({ days, businessDays: false, label: `${days}d` })),
+  ] satisfies SpendWindow[];
+}
+
+/**
+ * The first and last day of a window of `$1` days ending today, business days
+ * (Monday to Friday) when `$2` is true. "Today" is named once, by `today`
+ * (`current_date`, the UTC date of the session); tests pass a fixed date.
+ *
+ * A business-day window starts on the `$1`-th business day counted back from
+ * today, today being day 1 when it is a business day, and ends today: weekend
+ * days inside that span are part of it, and on a Saturday or Sunday the window
+ * is the `$1` business days up to Friday plus the weekend so far.
+ */
+export function windowBoundsSql(today = 'current_date'): string {
+  return `WITH today AS (SELECT ${today}::date AS day)
+SELECT to_char(CASE WHEN $2::boolean THEN (
+    SELECT min(b.day) FROM (
+      -- 2n + 7 calendar days always hold n business days, even counted from a Sunday.
+      SELECT t.day - k AS day FROM generate_series(0, 2 * $1::int + 6) AS k
+      WHERE extract(isodow FROM t.day - k) < 6
+      ORDER BY 1 DESC LIMIT $1::int
+    ) AS b)
+  ELSE t.day - ($1::int - 1) END, 'YYYY-MM-DD') AS first_day,
+  to_char(t.day, 'YYYY-MM-DD') AS last_day
+FROM today t`;
+}
+
+/** The window's first and last day (`YYYY-MM-DD`, both included) as of `today`. */
+export async function windowBounds(
+  query: QueryFn,
+  window: SpendWindow,
+  today?: string,
+): Promise<{ firstDay: string; lastDay: string }> {
+  const result = await query(windowBoundsSql(today), [window.days, window.businessDays], {
+    asText: true,
+  });
+  const row = result.rows[0];
+  return { firstDay: String(row?.first_day), lastDay: String(row?.last_day) };
+}
