@@ -105,6 +105,13 @@ const isRefusal = (error: unknown): error is StripeSourceError =>
   error.statusCode >= 400 &&
   error.statusCode < 500;
 
+/**
+ * A refusal of the events list that a full sync can do without: any but a 401,
+ * which rejects the key itself and would fail the full sync's lists too.
+ */
+const isEventsRefusal = (error: unknown): error is StripeSourceError =>
+  isRefusal(error) && error.statusCode !== 401;
+
 const byId = <T extends { id: string }>(list: readonly T[]) =>
   new Map(list.map((object) => [object.id, object]));
 
@@ -150,7 +157,13 @@ export function createStripeBillingSource(
   let pending = noChanges();
   /** Events already taken (from the list or a webhook), with their `created`, pruned as the window moves. */
   const taken = new Map<string, number>();
-  let eventsReadable = true;
+  /**
+   * When Stripe last refused the events list (403 without Events: Read, 404 from
+   * a proxy or a compatible server without it...): until a full-sync interval
+   * later, every round syncs in full without asking again. Asking once an
+   * interval notices a permission granted to the same restricted key.
+   */
+  let eventsRefusedAtMs: number | undefined;
   /**
    * Set by the first round. Until then billing has not asked for Stripe (it may
    * read the billing mirror instead), so webhooks have nothing to refresh and
@@ -298,7 +311,9 @@ export function createStripeBillingSource(
 
   /** The events since the last round, applied; false when a full sync is due instead. */
   async function incrementalSync(state: Mirror, signal: AbortSignal): Promise<boolean> {
-    if (!eventsReadable) return false;
+    if (eventsRefusedAtMs !== undefined && now() - eventsRefusedAtMs < fullSyncIntervalMs) {
+      return false;
+    }
     try {
       if (!(await readEvents(state, signal))) {
         log.info(
@@ -308,12 +323,20 @@ export function createStripeBillingSource(
         return false;
       }
     } catch (error) {
-      if (!(error instanceof StripeSourceError) || error.statusCode !== 403) throw error;
-      eventsReadable = false;
-      log.warn(
-        'the Stripe key cannot read events (give it Events: Read): every round now lists everything',
-      );
+      if (!isEventsRefusal(error)) throw error;
+      // One warning per refusal, however many rounds it lasts.
+      if (eventsRefusedAtMs === undefined) {
+        log.warn(
+          { status: error.statusCode, reason: error.message },
+          'Stripe refused the events list (403: give the key Events: Read): every round lists everything; the events are asked for again once per fullSyncIntervalSeconds',
+        );
+      }
+      eventsRefusedAtMs = now();
       return false;
+    }
+    if (eventsRefusedAtMs !== undefined) {
+      eventsRefusedAtMs = undefined;
+      log.info('Stripe answers the events list again: rounds are incremental again');
     }
     const count = changeCount(pending);
     if (count > state.fullSyncRequests) {

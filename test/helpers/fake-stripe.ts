@@ -171,7 +171,8 @@ export class FakeStripe {
     retryAfterSeconds: number;
     path?: string;
   }[] = [];
-  private readonly denied = new Set<FakeStripeResource | 'events'>();
+  /** Lists (and their objects) answered with an error status instead, by `refuse` or `deny`. */
+  private readonly refused = new Map<FakeStripeResource | 'events', number>();
   private readonly byId = new Map<string, Json>();
   private readonly data: Record<FakeStripeResource, { id: string; created: number }[]>;
   /** Customers deleted through `emit`: retrieving one answers a deleted stub, as Stripe does. */
@@ -240,12 +241,50 @@ export class FakeStripe {
 
   /** Answers 403 on this list (and its objects), as for a restricted key without read access to it. */
   deny(resource: FakeStripeResource | 'events'): void {
-    this.denied.add(resource);
+    this.refuse(resource, 403);
   }
 
-  /** Lifts a `deny`. */
+  /**
+   * Answers `status` on this list (and its objects) with the error body Stripe
+   * sends for it: 401 a rejected key, 403 a missing permission, 404 an unknown
+   * URL (a proxy or a Stripe-compatible server without the endpoint), any other
+   * 4xx an invalid request.
+   */
+  refuse(resource: FakeStripeResource | 'events', status: number): void {
+    this.refused.set(resource, status);
+  }
+
+  /** Lifts a `deny` or `refuse`. */
   allow(resource: FakeStripeResource | 'events'): void {
-    this.denied.delete(resource);
+    this.refused.delete(resource);
+  }
+
+  /** The error a `refuse`d list answers, if it is one. */
+  private refusal(
+    resource: FakeStripeResource | 'events',
+    method: string | undefined,
+    path: string,
+    key: string | undefined,
+  ): FakeStripeError | undefined {
+    const status = this.refused.get(resource);
+    if (status === undefined) return undefined;
+    if (status === 403) return permissionDenied(key);
+    if (status === 401) {
+      return new FakeStripeError(401, {
+        type: 'invalid_request_error',
+        message: `Invalid API Key provided: ${key ?? '(none)'}`,
+      });
+    }
+    if (status === 404) {
+      return new FakeStripeError(404, {
+        type: 'invalid_request_error',
+        message: `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+      });
+    }
+    return new FakeStripeError(status, {
+      type: 'invalid_request_error',
+      message: `This request cannot be served (HTTP ${status}).`,
+    });
   }
 
   requestsTo(resource: FakeStripeResource): LoggedRequest[] {
@@ -396,7 +435,8 @@ export class FakeStripe {
       });
     }
     if (req.method === 'GET' && path === '/v1/events') {
-      if (this.denied.has('events')) throw permissionDenied(presented);
+      const refused = this.refusal('events', req.method, path, presented);
+      if (refused) throw refused;
       return this.listEvents(query);
     }
     const [, name, id] =
@@ -408,7 +448,8 @@ export class FakeStripe {
         message: `Unrecognized request URL (${req.method}: ${path}).`,
       });
     }
-    if (this.denied.has(resource)) throw permissionDenied(presented);
+    const refused = this.refusal(resource, req.method, path, presented);
+    if (refused) throw refused;
     if (id !== undefined) return this.retrieve(resource, decodeURIComponent(id), expand);
     const limit = parseLimit(query.limit);
     const requested = parseExpand(expand, rules[resource]);
