@@ -13,7 +13,7 @@ import { subscriptionStatuses } from '../../src/billing/types.js';
  * syncs can be tested against the same server.
  */
 
-export type FakeStripeResource = 'subscriptions' | 'prices' | 'coupons' | 'customers';
+export type FakeStripeResource = 'subscriptions' | 'prices' | 'coupons' | 'customers' | 'invoices';
 
 /** Which list an object belongs to, from its `object` field. */
 const resourceOf: Record<string, FakeStripeResource> = {
@@ -21,6 +21,7 @@ const resourceOf: Record<string, FakeStripeResource> = {
   price: 'prices',
   coupon: 'coupons',
   customer: 'customers',
+  invoice: 'invoices',
 };
 
 export interface FakeStripeData {
@@ -28,6 +29,8 @@ export interface FakeStripeData {
   readonly prices: readonly Stripe.Price[];
   readonly coupons: readonly Stripe.Coupon[];
   readonly customers: readonly Stripe.Customer[];
+  /** Invoices, listed by subscription and status: past-due subscriptions are dated by them. */
+  readonly invoices?: readonly Stripe.Invoice[];
 }
 
 /** What the next requests answer instead of the list. */
@@ -99,7 +102,16 @@ const rules: Record<FakeStripeResource, ResourceRules> = {
     includable: [],
     omitted: [],
   },
+  invoices: {
+    object: 'invoice',
+    expandable: ['customer', 'parent.subscription_details.subscription'],
+    includable: [],
+    omitted: [],
+  },
 };
+
+/** Filters of `GET /v1/invoices` the fake honours (Stripe's names). */
+const invoiceStatuses = ['draft', 'open', 'paid', 'uncollectible', 'void'];
 
 /** Statuses the subscription list returns without a `status` filter: not ended ones. */
 const endedStatuses = ['canceled', 'incomplete_expired'];
@@ -189,8 +201,9 @@ export class FakeStripe {
       prices: [...data.prices],
       coupons: [...data.coupons],
       customers: [...data.customers],
+      invoices: [...(data.invoices ?? [])],
     };
-    for (const list of Object.values(data) as (readonly { id: string }[])[]) {
+    for (const list of Object.values(this.data) as (readonly { id: string }[])[]) {
       for (const object of list) this.byId.set(object.id, wire(object) as unknown as Json);
     }
     this.server = createServer((req, res) => {
@@ -207,7 +220,14 @@ export class FakeStripe {
     /** Like Stripe's limiter: more requests than this in the last second answer 429. */
     rateLimitPerSecond?: number;
   }): Promise<FakeStripe> {
-    const data = { subscriptions: [], prices: [], coupons: [], customers: [], ...options.data };
+    const data = {
+      subscriptions: [],
+      prices: [],
+      coupons: [],
+      customers: [],
+      invoices: [],
+      ...options.data,
+    };
     const fake = new FakeStripe(options.apiKey, data);
     fake.latencyMs = options.latencyMs ?? 0;
     fake.rateLimitPerSecond = options.rateLimitPerSecond ?? Number.POSITIVE_INFINITY;
@@ -293,7 +313,7 @@ export class FakeStripe {
 
   /**
    * Records an event of `type` about `object` and, unless the object is a
-   * discount or an invoice (which live elsewhere), applies it: creates or
+   * discount (which lives on its holder), applies it: creates or
    * replaces the object, or removes it for `*.deleted` (a deleted customer then
    * retrieves as a stub, a deleted price or coupon as 404; a subscription is
    * never removed, Stripe cancels it). `created` backdates the event, as one
@@ -440,7 +460,7 @@ export class FakeStripe {
       return this.listEvents(query);
     }
     const [, name, id] =
-      /^\/v1\/(subscriptions|prices|coupons|customers)(?:\/([^/]+))?$/.exec(path) ?? [];
+      /^\/v1\/(subscriptions|prices|coupons|customers|invoices)(?:\/([^/]+))?$/.exec(path) ?? [];
     const resource = name as FakeStripeResource | undefined;
     if (req.method !== 'GET' || !resource) {
       throw new FakeStripeError(404, {
@@ -515,6 +535,7 @@ export class FakeStripe {
 
   private filter(resource: FakeStripeResource, query: Record<string, string>) {
     const all: readonly { id: string; created: number }[] = this.data[resource];
+    if (resource === 'invoices') return this.filterInvoices(query);
     if (resource !== 'subscriptions') return all;
     const status = query.status;
     const subscriptions = this.data.subscriptions as Stripe.Subscription[];
@@ -529,6 +550,27 @@ export class FakeStripe {
       });
     }
     return subscriptions.filter((s) => s.status === status);
+  }
+
+  /** GET /v1/invoices filters: `subscription` (the parent), `customer` and `status`. */
+  private filterInvoices(query: Record<string, string>) {
+    const { subscription, customer, status } = query;
+    if (status !== undefined && !invoiceStatuses.includes(status)) {
+      throw new FakeStripeError(400, {
+        type: 'invalid_request_error',
+        message: `Invalid status: must be one of ${invoiceStatuses.join(', ')}`,
+        param: 'status',
+      });
+    }
+    const idOf = (ref: unknown) =>
+      typeof ref === 'string' ? ref : (ref as { id?: string } | null)?.id;
+    return (this.data.invoices as Stripe.Invoice[]).filter(
+      (invoice) =>
+        (subscription === undefined ||
+          idOf(invoice.parent?.subscription_details?.subscription) === subscription) &&
+        (customer === undefined || idOf(invoice.customer) === customer) &&
+        (status === undefined || invoice.status === status),
+    );
   }
 
   /** One object as a list answer carries it, given what was expanded. */
