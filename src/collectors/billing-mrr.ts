@@ -90,6 +90,8 @@ export const billingMrr: Collector<Options, State> = {
   optionsSchema,
   metrics: billingMetrics,
   createState: () => ({ warnedMonths: new Set() }),
+  // From Stripe, billing needs no app database (the state database is separate).
+  readsDatabase: (options) => options.source === 'database',
   async collect({ sources, signal, options, reject, labelSets, log, state }) {
     const snapshot =
       options.source === 'stripe'

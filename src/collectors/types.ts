@@ -46,6 +46,12 @@ export interface Collector<Options = any, State = any> {
   readonly metrics: readonly MetricSpec[];
   /** Fresh state for a runner; kept across runs, lost on restart (so it must be rebuildable). */
   createState?(): State;
+  /**
+   * Whether a run with these options reads a database (the app database, or
+   * the events one for `analytics`); when absent, every collector but a
+   * `config` one does. Decides whether demo mode is needed without a database URL.
+   */
+  readsDatabase?(options: Options): boolean;
   collect(ctx: CollectorContext<Options, State>): Promise<readonly Sample[]>;
 }
 
