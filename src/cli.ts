@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { enabledCollectors, readsAppDatabase } from './collectors/collector-set.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { monitoringArtifacts } from './generate/artifacts.js';
@@ -26,17 +27,20 @@ Options:
   serve: `Usage: chom-exporter serve [--config FILE]
 
 Runs the exporter: collectors on their schedules, /metrics, /healthz, /readyz, / and POST /-/reload.
-Without a database URL it starts an embedded PostgreSQL with demo data.
+Without a database URL it starts an embedded PostgreSQL with demo data, when an enabled collector
+reads the app database (with collectors.only: [billing_mrr] from Stripe, none does).
 SIGHUP or POST /-/reload re-reads the configuration and swaps it in only if it is valid.
 SIGTERM or SIGINT shut down gracefully (10 s at most).`,
   demo: `Usage: chom-exporter demo [--config FILE]
 
 Runs the exporter on an embedded PostgreSQL filled with deterministic demo data, ignoring any
-configured database URL (the rest of the configuration applies).`,
+configured database URL (the rest of the configuration applies: when no enabled collector reads
+the app database, there is nothing to demo and no database starts).`,
   'check-config': `Usage: chom-exporter check-config [--config FILE]
 
-Validates the configuration file and environment. Exit 0 when valid; exit 2 and one line per
-problem, naming the key, when not.`,
+Validates the configuration file and environment. Exit 0 when valid, listing the collectors that
+would run and which app database they read (never its URL); exit 2 and one line per problem,
+naming the key, when not.`,
   once: `Usage: chom-exporter once [--config FILE]
 
 Runs every enabled collector once, prints the exposition on stdout (logs on stderr) and exits 1
@@ -75,9 +79,18 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
   switch (command) {
-    case 'check-config':
-      process.stdout.write('configuration is valid\n');
+    case 'check-config': {
+      const names = enabledCollectors(config).map(({ collector }) => collector.name);
+      const database = config.database.url
+        ? 'database.url'
+        : readsAppDatabase(config)
+          ? 'none set: demo mode (an embedded PostgreSQL with demo data)'
+          : 'none needed (no enabled collector reads one)';
+      process.stdout.write(
+        `configuration is valid\ncollectors: ${names.join(', ') || '(none)'}\napp database: ${database}\n`,
+      );
       return 0;
+    }
     case 'generate':
       for (const path of writeArtifacts(values.out ?? '.', monitoringArtifacts(config.kpi))) {
         process.stdout.write(`wrote ${path}\n`);

@@ -3,6 +3,7 @@ import type { Config } from './config/schema.js';
 import { migrate } from './db/migrate.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './demo/embedded-database.js';
 import { seedDemoData } from './demo/seed.js';
+import { readsAppDatabase } from './collectors/collector-set.js';
 import { Exporter } from './exporter.js';
 import { buildApp } from './http/app.js';
 import { closeSources, createSources } from './sources/create-sources.js';
@@ -12,12 +13,21 @@ const demoNotice =
   'DEMO MODE: serving synthetic demo data from an embedded PostgreSQL. ' +
   'Set CHOM_DATABASE_URL (or database.url in the config file) to read your own database.';
 
-/** Starts the embedded demo database when no database is configured. */
+/**
+ * Starts the embedded demo database when no database is configured and an
+ * enabled collector reads one; with none reading it (Stripe-only), no database.
+ */
 export async function resolveDatabase(
   config: Config,
   log: Logger,
-): Promise<{ url: string; demo?: EmbeddedDatabase }> {
+): Promise<{ url?: string; demo?: EmbeddedDatabase }> {
   if (config.database.url) return { url: config.database.url };
+  if (!readsAppDatabase(config)) {
+    log.info(
+      'no enabled collector reads the app database: running without one, and without demo data',
+    );
+    return {};
+  }
   log.warn(demoNotice);
   const started = Date.now();
   const demo = await startEmbeddedDatabase({

@@ -102,7 +102,7 @@ export const billingMetrics: MetricSpec[] = [
   },
   {
     name: 'chom_billing_month_opening_reconstructed',
-    help: "Whether this month's opening MRR was reconstructed from subscription timestamps after the month began (1), rather than recorded at its start (0); movements may then miss plan changes made before the exporter first ran this month.",
+    help: "Whether this month's opening MRR was reconstructed from subscription timestamps (1), because none was recorded at the month's start or the billing source or policy changed since, rather than recorded (0); movements may then miss plan changes made before the exporter first ran this month.",
     type: 'gauge',
     labelNames: [],
     unit: 'info',

@@ -14,6 +14,7 @@ const base = {
     },
   ],
   discounts: [],
+  invoices: [],
 };
 
 function itemWithTiers(tiers: unknown) {
@@ -63,6 +64,47 @@ describe('snapshotFromMirrorRows', () => {
     );
     expect(snapshot.subscriptions).toEqual([]);
     expect(String(rejected[0]?.error)).toContain('tiers.up_to is not a number ("ten")');
+  });
+
+  it('dates a past-due subscription by its invoices, else its period start, and rejects an unreadable invoice by name', () => {
+    const pastDue = (id: string) => ({
+      ...base.subscriptions[0],
+      id,
+      status: 'past_due',
+      current_period_start: '2026-03-01T00:00:00Z',
+    });
+    const rejected: Record<string, unknown>[] = [];
+    const snapshot = snapshotFromMirrorRows(
+      {
+        ...base,
+        subscriptions: [pastDue('s_inv'), pastDue('s_none'), pastDue('s_bad')],
+        items: [],
+        invoices: [
+          { subscription_id: 's_inv', status: 'open', created_at: '2026-03-01T00:00:00Z' },
+          {
+            subscription_id: 's_inv',
+            status: 'open',
+            created_at: '2026-02-01T00:00:00Z',
+            due_at: '2026-02-01T01:00:00Z',
+          },
+          { subscription_id: 's_inv', status: 'paid', created_at: '2026-01-01T00:00:00Z' },
+          { subscription_id: 's_bad', status: 'overdue', created_at: '2026-02-01T00:00:00Z' },
+        ],
+      },
+      (_reason, detail) => rejected.push(detail),
+    );
+    const since = Object.fromEntries(snapshot.subscriptions.map((s) => [s.id, s.pastDueSince]));
+    expect(since).toEqual({
+      s_inv: new Date('2026-02-01T01:00:00Z'),
+      s_none: new Date('2026-03-01T00:00:00Z'),
+    });
+    expect(rejected).toEqual([
+      {
+        subscription: 's_bad',
+        error:
+          'billing invoice of s_bad: status "overdue" is not one of draft, open, paid, uncollectible, void',
+      },
+    ]);
   });
 
   it('rejects an unknown status by name', () => {

@@ -1,4 +1,6 @@
 import type { QueryFn } from '../sources/sources.js';
+import { paymentFailingSince } from './dunning.js';
+import { invoicesBySubscription } from './mirror-invoices.js';
 import {
   type BillingCustomer,
   type BillingDiscount,
@@ -19,7 +21,7 @@ export const mirrorQueries = {
   },
   subscriptions: {
     sql: `SELECT id, organization_id::text AS customer_id, status, currency, started_at, trial_ends_at,
-  cancel_at_period_end, cancel_at, canceled_at, ended_at, past_due_since
+  cancel_at_period_end, cancel_at, canceled_at, ended_at, current_period_start
 FROM billing_subscriptions`,
     columns: [
       'id',
@@ -32,7 +34,7 @@ FROM billing_subscriptions`,
       'cancel_at',
       'canceled_at',
       'ended_at',
-      'past_due_since',
+      'current_period_start',
     ],
   },
   items: {
@@ -71,6 +73,16 @@ FROM billing_discounts`,
       'ends_at',
       'applies_to_products',
     ],
+  },
+  invoices: {
+    // Only what can date a current dunning episode: invoices of past-due and unpaid
+    // subscriptions from their last paid one on (the engine reads back to it).
+    sql: `SELECT i.subscription_id, i.status, i.created_at, i.due_at
+FROM billing_invoices i JOIN billing_subscriptions s ON s.id = i.subscription_id
+WHERE s.status IN ('past_due', 'unpaid')
+  AND i.created_at >= coalesce((SELECT max(p.created_at) FROM billing_invoices p
+    WHERE p.subscription_id = i.subscription_id AND p.status = 'paid'), '-infinity')`,
+    columns: ['subscription_id', 'status', 'created_at', 'due_at'],
   },
 } as const;
 
@@ -195,6 +207,7 @@ export function snapshotFromMirrorRows(
       fail(sub, error);
     }
   }
+  const invoices = invoicesBySubscription(rows.invoices, fail);
   const subscriptions: BillingSubscription[] = [];
   for (const row of rows.subscriptions) {
     const id = String(row.id);
@@ -220,7 +233,10 @@ export function snapshotFromMirrorRows(
       cancelAt: date(row.cancel_at),
       canceledAt: date(row.canceled_at),
       endedAt: date(row.ended_at),
-      pastDueSince: date(row.past_due_since),
+      pastDueSince:
+        status === 'past_due' || status === 'unpaid'
+          ? paymentFailingSince(invoices.get(id), date(row.current_period_start))
+          : undefined,
       items: itemsBySub.get(id) ?? [],
       discounts: subDiscounts.get(id) ?? [],
     });

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { CustomerMrr } from './aggregate.js';
+import { monthStartSchemaSql } from './month-start-schema.js';
 
 /** The recorded opening MRR of a month, and whether it was reconstructed after the fact. */
 export interface MonthOpening {
@@ -9,34 +10,27 @@ export interface MonthOpening {
   readonly reconstructed: boolean;
   /** Customers who had MRR at the opening of any earlier recorded month. */
   readonly paidInEarlierMonths: Set<string>;
+  /**
+   * The billing source and policy the recorded opening was computed under
+   * (`openingBasis`): an opening is comparable only with MRR computed the same way.
+   */
+  readonly basis: string;
 }
 
 export interface MonthStartStore {
   /**
-   * Returns the month's recorded opening, recording `candidate` first if none
-   * exists. The first writer wins, so replicas agree and restarts change nothing.
+   * Returns the month's recorded opening, recording `candidate` (computed under
+   * `basis`) first if none exists. The first writer wins, so replicas agree and
+   * restarts change nothing. A month recorded before bases were stored takes
+   * `basis` as its own.
    */
   openingFor(
     month: string,
+    basis: string,
     candidate: () => { mrr: CustomerMrr; reconstructed: boolean },
   ): Promise<MonthOpening>;
   close(): Promise<void>;
 }
-
-const schemaSql = `
-CREATE SCHEMA IF NOT EXISTS chom_exporter;
-CREATE TABLE IF NOT EXISTS chom_exporter.billing_months (
-  month          date PRIMARY KEY,
-  recorded_at    timestamptz NOT NULL DEFAULT now(),
-  reconstructed  boolean NOT NULL
-);
-CREATE TABLE IF NOT EXISTS chom_exporter.billing_month_opening (
-  month       date NOT NULL REFERENCES chom_exporter.billing_months (month) ON DELETE CASCADE,
-  customer_id text NOT NULL,
-  currency    text NOT NULL,
-  mrr_minor   double precision NOT NULL,
-  PRIMARY KEY (month, customer_id, currency)
-)`;
 
 /**
  * The store lives in a PostgreSQL database the exporter may write to (its own
@@ -47,8 +41,8 @@ export function createPostgresMonthStartStore(connectionString: string): MonthSt
   pool.on('error', () => {});
   let ready: Promise<unknown> | undefined;
   return {
-    async openingFor(month, candidate) {
-      ready ??= pool.query(schemaSql).catch((error) => {
+    async openingFor(month, basis, candidate) {
+      ready ??= pool.query(monthStartSchemaSql).catch((error) => {
         ready = undefined;
         throw error;
       });
@@ -57,8 +51,8 @@ export function createPostgresMonthStartStore(connectionString: string): MonthSt
       try {
         await client.query('BEGIN');
         const inserted = await client.query(
-          'INSERT INTO chom_exporter.billing_months (month, reconstructed) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-          [month, true],
+          'INSERT INTO chom_exporter.billing_months (month, reconstructed, basis) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+          [month, true, basis],
         );
         if (inserted.rowCount === 1) {
           const { mrr, reconstructed } = candidate();
@@ -76,10 +70,17 @@ export function createPostgresMonthStartStore(connectionString: string): MonthSt
               [month, rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])],
             );
           }
+        } else {
+          // Recorded by a version that did not store the basis: most likely under the
+          // policy running now (an upgrade seldom changes the policy at the same time).
+          await client.query(
+            'UPDATE chom_exporter.billing_months SET basis = $2 WHERE month = $1 AND basis IS NULL',
+            [month, basis],
+          );
         }
         await client.query('COMMIT');
-        const meta = await client.query<{ reconstructed: boolean }>(
-          'SELECT reconstructed FROM chom_exporter.billing_months WHERE month = $1',
+        const meta = await client.query<{ reconstructed: boolean; basis: string }>(
+          'SELECT reconstructed, basis FROM chom_exporter.billing_months WHERE month = $1',
           [month],
         );
         const opening = await client.query<{
@@ -105,6 +106,7 @@ export function createPostgresMonthStartStore(connectionString: string): MonthSt
           mrr,
           reconstructed: meta.rows[0]?.reconstructed ?? true,
           paidInEarlierMonths: new Set(earlier.rows.map((r) => r.customer_id)),
+          basis: meta.rows[0]?.basis ?? basis,
         };
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {});
@@ -121,8 +123,14 @@ export function createPostgresMonthStartStore(connectionString: string): MonthSt
 
 /** Without a store, every run reconstructs the opening and says so. */
 export const reconstructingStore: MonthStartStore = {
-  async openingFor(month, candidate) {
-    return { month, mrr: candidate().mrr, reconstructed: true, paidInEarlierMonths: new Set() };
+  async openingFor(month, basis, candidate) {
+    return {
+      month,
+      mrr: candidate().mrr,
+      reconstructed: true,
+      paidInEarlierMonths: new Set(),
+      basis,
+    };
   },
   async close() {},
 };

@@ -24,7 +24,9 @@ export const billingPolicySchema = z
       .min(0)
       .max(365)
       .default(30)
-      .describe('A past_due subscription counts in MRR for this many days, then as churned.'),
+      .describe(
+        'A past_due subscription counts in MRR for this many days after payment first failed in its dunning episode (README, Billing definitions), then as churned.',
+      ),
     weeksPerMonth: z
       .number()
       .positive()

@@ -17,6 +17,7 @@ import {
   subscriptionFromStripe,
 } from './stripe-mapping.js';
 import type { BillingSubscription } from './types.js';
+import { invoiceFromStripe } from './stripe-invoices.js';
 
 const starter = product('prod_starter', { tier: 'starter' });
 const pro = product('prod_pro', { tier: 'professional' });
@@ -81,30 +82,65 @@ describe('subscriptionFromStripe: the subscription', () => {
     expect(mapped.items[0]?.quantity).toBe(2);
   });
 
-  it('dates past_due and unpaid from the expanded latest invoice, and only those', () => {
-    const latest = invoice({
-      id: 'in_1',
+  it('dates past_due and unpaid by their dunning invoices, else by the end of the paid period, and only those', () => {
+    const periodStart = unix('2026-05-01T00:00:00Z');
+    const base = {
       customer: 'cus_1',
-      created: unix('2026-05-20T08:00:00Z'),
+      items: [{ price: embedded(starterMonthly) }],
+      currentPeriodStart: periodStart,
+    };
+    // Failing since 20 May: the renewal of 1 June failing too does not restart the clock.
+    const episode = [
+      invoiceFromStripe(
+        invoice({ id: 'in_2', customer: 'cus_1', created: unix('2026-06-01T00:00:00Z') }),
+      ),
+      invoiceFromStripe(
+        invoice({ id: 'in_1', customer: 'cus_1', created: unix('2026-05-20T08:00:00Z') }),
+      ),
+    ].filter((i) => i !== undefined);
+    const catalogue = buildCatalogue({
+      prices: [],
+      coupons: [],
+      customers: [],
+      invoices: new Map([
+        ['sub_pd', episode],
+        ['sub_up', episode],
+        ['sub_ac', episode],
+      ]),
     });
-    const base = { customer: 'cus_1', items: [{ price: embedded(starterMonthly) }] };
-    const pastDue = mapOk(
-      subscription({ ...base, id: 'sub_pd', status: 'past_due', latestInvoice: latest }),
+    const mapWith = (spec: Partial<Parameters<typeof subscription>[0]> & { id: string }) =>
+      mapOk(subscription({ ...base, ...spec }), catalogue);
+    expect(mapWith({ id: 'sub_pd', status: 'past_due' }).pastDueSince).toEqual(
+      new Date('2026-05-20T08:00:00Z'),
     );
-    const unpaid = mapOk(
-      subscription({ ...base, id: 'sub_up', status: 'unpaid', latestInvoice: latest }),
+    expect(mapWith({ id: 'sub_up', status: 'unpaid' }).pastDueSince).toEqual(
+      new Date('2026-05-20T08:00:00Z'),
     );
-    const active = mapOk(
-      subscription({ ...base, id: 'sub_ac', status: 'active', latestInvoice: latest }),
+    expect(mapWith({ id: 'sub_ac', status: 'active' }).pastDueSince).toBeUndefined();
+    // No invoices read for it: the start of its current period, where the paid one ended.
+    expect(mapWith({ id: 'sub_none', status: 'past_due' }).pastDueSince).toEqual(
+      new Date(periodStart * 1000),
     );
-    const notExpanded = mapOk({
-      ...subscription({ ...base, id: 'sub_id', status: 'past_due' }),
-      latest_invoice: 'in_1',
+  });
+
+  it('reads an invoice as due from its due date (sent) or its finalization (charged automatically)', () => {
+    const created = unix('2026-05-01T00:00:00Z');
+    const sent = invoiceFromStripe(
+      invoice({ id: 'in_s', customer: 'c', created, dueDate: unix('2026-05-31T00:00:00Z') }),
+    );
+    const charged = invoiceFromStripe(
+      invoice({ id: 'in_c', customer: 'c', created, finalizedAt: unix('2026-05-01T01:00:00Z') }),
+    );
+    const draft = invoiceFromStripe(
+      invoice({ id: 'in_d', customer: 'c', created, status: 'draft' }),
+    );
+    expect(sent).toEqual({
+      status: 'open',
+      createdAt: new Date('2026-05-01T00:00:00Z'),
+      dueAt: new Date('2026-05-31T00:00:00Z'),
     });
-    expect(pastDue.pastDueSince).toEqual(new Date('2026-05-20T08:00:00Z'));
-    expect(unpaid.pastDueSince).toEqual(new Date('2026-05-20T08:00:00Z'));
-    expect(active.pastDueSince).toBeUndefined();
-    expect(notExpanded.pastDueSince).toBeUndefined();
+    expect(charged?.dueAt).toEqual(new Date('2026-05-01T01:00:00Z'));
+    expect(draft).toEqual({ status: 'draft', createdAt: new Date('2026-05-01T00:00:00Z') });
   });
 
   it('takes the customer id from an expanded customer too', () => {

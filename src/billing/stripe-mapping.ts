@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { paymentFailingSince } from './dunning.js';
 import {
   oneOf,
   type PriceCatalogue,
@@ -7,6 +8,7 @@ import {
 } from './stripe-price-mapping.js';
 import {
   type BillingCustomer,
+  type BillingInvoice,
   type BillingDiscount,
   type BillingItem,
   type BillingSubscription,
@@ -28,6 +30,8 @@ export interface StripeCatalogue extends PriceCatalogue {
   readonly coupons: ReadonlyMap<string, Stripe.Coupon>;
   readonly discounts: ReadonlyMap<string, Stripe.Discount>;
   readonly customers: ReadonlyMap<string, Stripe.Customer>;
+  /** Invoices of past-due and unpaid subscriptions, by subscription id, when they could be read. */
+  readonly invoices?: ReadonlyMap<string, readonly BillingInvoice[]>;
 }
 
 const byId = <T extends { id: string }>(list: readonly T[]) =>
@@ -38,6 +42,7 @@ export function buildCatalogue(lists: {
   prices: readonly Stripe.Price[];
   coupons: readonly Stripe.Coupon[];
   customers: readonly Stripe.Customer[];
+  invoices?: ReadonlyMap<string, readonly BillingInvoice[]>;
 }): StripeCatalogue {
   const products = lists.prices
     .map((price) => price?.product)
@@ -51,6 +56,7 @@ export function buildCatalogue(lists: {
     coupons: byId(lists.coupons),
     discounts: byId(discounts),
     customers: byId(lists.customers),
+    ...(lists.invoices ? { invoices: lists.invoices } : {}),
   };
 }
 
@@ -147,12 +153,26 @@ function itemFromStripe(
   };
 }
 
-/** Since when payment has been failing: the creation of the latest (unpaid) invoice, when expanded. */
-function pastDueSince(sub: Stripe.Subscription, where: string): Date | undefined {
+/**
+ * The end of the paid period: the start of the current billing period, which
+ * a renewal starts whether or not its payment succeeds. The earliest of the
+ * items' periods (they share one unless billing is flexible).
+ */
+export function paidPeriodEnd(sub: Stripe.Subscription, where: string): Date | undefined {
+  const starts = (sub.items?.data ?? [])
+    .map((item) => timestamp(item?.current_period_start, `${where}: current_period_start`))
+    .filter((start) => start !== undefined);
+  return starts.length > 0 ? new Date(Math.min(...starts.map((d) => d.getTime()))) : undefined;
+}
+
+/** past_due / unpaid: when payment first failed in the current dunning episode. */
+function pastDueSince(
+  sub: Stripe.Subscription,
+  catalogue: StripeCatalogue,
+  where: string,
+): Date | undefined {
   if (sub.status !== 'past_due' && sub.status !== 'unpaid') return undefined;
-  const invoice = sub.latest_invoice;
-  if (typeof invoice !== 'object' || invoice === null) return undefined;
-  return timestamp(invoice.created, `${where}: latest_invoice.created`);
+  return paymentFailingSince(catalogue.invoices?.get(sub.id), paidPeriodEnd(sub, where));
 }
 
 function mapSubscription(
@@ -194,7 +214,7 @@ function mapSubscription(
     cancelAt: timestamp(sub.cancel_at, `${where}: cancel_at`),
     canceledAt: timestamp(sub.canceled_at, `${where}: canceled_at`),
     endedAt: timestamp(sub.ended_at, `${where}: ended_at`),
-    pastDueSince: pastDueSince(sub, where),
+    pastDueSince: pastDueSince(sub, catalogue, where),
     items: items.map((item) => itemFromStripe(item, currency, catalogue)),
     discounts: own.length > 0 ? own : inherited,
   };

@@ -17,6 +17,23 @@ export class StripeSourceError extends Error {
   }
 }
 
+/**
+ * A request Stripe answered with a 4xx other than a rate limit: the reader does
+ * not retry those, and asking again for the same thing gets the same answer.
+ */
+export const isRefusal = (error: unknown): error is StripeSourceError =>
+  error instanceof StripeSourceError &&
+  error.statusCode !== undefined &&
+  error.statusCode >= 400 &&
+  error.statusCode < 500;
+
+/**
+ * A refusal that reading something else instead can get round: any but a 401,
+ * which rejects the key itself and would fail every other request too.
+ */
+export const isAvoidableRefusal = (error: unknown): error is StripeSourceError =>
+  isRefusal(error) && error.statusCode !== 401;
+
 /** What a request was for: the `chom_stripe_requests_total{kind}` label. */
 export type StripeRequestKind = 'list' | 'retrieve' | 'events';
 
@@ -126,7 +143,8 @@ export class StripeReader {
 
   /**
    * Like `listAll`, but reads at most `maxPages` pages: undefined when the list
-   * has more, so the caller can choose a cheaper way than reading on.
+   * has more, so the caller can choose a cheaper way than reading on. Stops
+   * early, with what it read, after a page for which `enough` says so.
    */
   async listUpTo<T extends { id: string }>(
     kind: StripeRequestKind,
@@ -134,6 +152,7 @@ export class StripeReader {
     list: (cursor: Cursor) => Promise<ListPage<T>>,
     signal: AbortSignal,
     maxPages: number,
+    enough: (page: readonly T[]) => boolean = () => false,
   ): Promise<T[] | undefined> {
     const objects: T[] = [];
     let startingAfter: string | undefined;
@@ -159,7 +178,7 @@ export class StripeReader {
           'Stripe sync in progress',
         );
       }
-      if (!result.has_more) {
+      if (!result.has_more || enough(result.data as T[])) {
         this.log.debug({ resource, pages: page, objects: objects.length }, 'Stripe list read');
         return objects;
       }

@@ -17,8 +17,9 @@ import {
   type Reject,
   subscriptionFromStripe,
 } from './stripe-mapping.js';
-import { StripeReader, StripeSourceError } from './stripe-reader.js';
-import type { BillingSnapshot } from './types.js';
+import { isAvoidableRefusal, isRefusal, StripeReader, StripeSourceError } from './stripe-reader.js';
+import { isDunning, StripeInvoiceReader } from './stripe-invoices.js';
+import type { BillingInvoice, BillingSnapshot } from './types.js';
 
 export { StripeSourceError } from './stripe-reader.js';
 
@@ -66,12 +67,7 @@ const expand = {
   prices: ['data.tiers', 'data.product', 'data.currency_options'],
   coupons: ['data.applies_to', 'data.currency_options'],
   customers: ['data.discount.source.coupon'],
-  subscriptions: [
-    'data.discounts',
-    'data.discounts.source.coupon',
-    'data.items.data.discounts',
-    'data.latest_invoice',
-  ],
+  subscriptions: ['data.discounts', 'data.discounts.source.coupon', 'data.items.data.discounts'],
 };
 const single = (paths: readonly string[]) => paths.map((path) => path.slice('data.'.length));
 
@@ -88,22 +84,14 @@ interface Mirror {
   readonly coupons: Map<string, Stripe.Coupon>;
   readonly customers: Map<string, Stripe.Customer>;
   readonly subscriptions: Map<string, Stripe.Subscription>;
+  /** The current dunning episode's invoices of past-due and unpaid subscriptions, when read. */
+  readonly invoices: Map<string, BillingInvoice[]>;
   readonly fullSyncAtMs: number;
   /** What the full sync cost: more changes than this and a full sync is cheaper. */
   readonly fullSyncRequests: number;
   /** Unix seconds: the next poll reads events created at or after this. */
   eventsSince: number;
 }
-
-/**
- * A request Stripe answered with a 4xx other than a rate limit: the reader does
- * not retry those, and asking again for the same thing gets the same answer.
- */
-const isRefusal = (error: unknown): error is StripeSourceError =>
-  error instanceof StripeSourceError &&
-  error.statusCode !== undefined &&
-  error.statusCode >= 400 &&
-  error.statusCode < 500;
 
 const byId = <T extends { id: string }>(list: readonly T[]) =>
   new Map(list.map((object) => [object.id, object]));
@@ -143,6 +131,7 @@ export function createStripeBillingSource(
     },
     log,
   );
+  const invoiceReader = new StripeInvoiceReader(reader, stripe, log);
   const now = options.now ?? Date.now;
   const fullSyncIntervalMs = (options.fullSyncIntervalSeconds ?? 0) * 1000;
   let mirror: Mirror | undefined;
@@ -150,7 +139,13 @@ export function createStripeBillingSource(
   let pending = noChanges();
   /** Events already taken (from the list or a webhook), with their `created`, pruned as the window moves. */
   const taken = new Map<string, number>();
-  let eventsReadable = true;
+  /**
+   * When Stripe last refused the events list (403 without Events: Read, 404 from
+   * a proxy or a compatible server without it...): until a full-sync interval
+   * later, every round syncs in full without asking again. Asking once an
+   * interval notices a permission granted to the same restricted key.
+   */
+  let eventsRefusedAtMs: number | undefined;
   /**
    * Set by the first round. Until then billing has not asked for Stripe (it may
    * read the billing mirror instead), so webhooks have nothing to refresh and
@@ -199,12 +194,18 @@ export function createStripeBillingSource(
         stripe.subscriptions.list({ ...cursor, status: 'all', expand: expand.subscriptions }),
       signal,
     );
+    // Invoices change without their subscription changing (a paid or voided older
+    // invoice): a full sync reads them again, and asks again after a refusal.
+    invoiceReader.reset();
+    const invoices = new Map<string, BillingInvoice[]>();
+    for (const sub of subscriptions) await readEpisode(invoices, sub, signal);
     observer?.onSync('full');
     return {
       prices: byId(prices),
       coupons: byId(coupons),
       customers: byId(customers),
       subscriptions: byId(subscriptions),
+      invoices,
       fullSyncAtMs: startedAt,
       fullSyncRequests: requests - before,
       // Overlapping too: a change stamped just before the lists started, by a clock behind ours.
@@ -241,6 +242,17 @@ export function createStripeBillingSource(
     return true;
   }
 
+  /** The dunning invoices of `sub` into `into` when it is past due or unpaid; out of it otherwise. */
+  async function readEpisode(
+    into: Map<string, BillingInvoice[]>,
+    sub: Stripe.Subscription,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const episode = isDunning(sub) ? await invoiceReader.episodeOf(sub.id, signal) : undefined;
+    if (episode) into.set(sub.id, episode);
+    else into.delete(sub.id);
+  }
+
   /** Returns an id to pending when its request failed, and rethrows. */
   const putBack =
     (set: Set<string>, id: string) =>
@@ -272,16 +284,25 @@ export function createStripeBillingSource(
     await refetch('customer', changes.customers, state.customers, (id) =>
       stripe.customers.retrieve(id, { expand: single(expand.customers) }),
     );
-    await refetch('subscription', changes.subscriptions, state.subscriptions, (id) =>
-      stripe.subscriptions.retrieve(id, { expand: single(expand.subscriptions) }),
+    await refetch(
+      'subscription',
+      changes.subscriptions,
+      state.subscriptions,
+      (id) => stripe.subscriptions.retrieve(id, { expand: single(expand.subscriptions) }),
+      // An invoice event names its subscription: its dunning episode is read again with it.
+      (sub) => readEpisode(state.invoices, sub, signal),
     );
 
-    /** Each id in turn, into `into`, or out of it when Stripe no longer has the object. */
+    /**
+     * Each id in turn, into `into`, or out of it when Stripe no longer has the
+     * object; `then` reads what depends on a retrieved object.
+     */
     async function refetch<T extends { id: string }>(
       resource: string,
       ids: Set<string>,
       into: Map<string, T>,
       retrieve: (id: string) => Promise<T | Stripe.DeletedCustomer>,
+      then?: (found: T) => Promise<void>,
     ): Promise<void> {
       for (const id of [...ids]) {
         // Out of pending before the request: a webhook naming it meanwhile puts it back.
@@ -290,15 +311,19 @@ export function createStripeBillingSource(
           .retrieve(resource, id, () => retrieve(id), signal)
           .catch(putBack(ids, id));
         // A deleted customer answers a stub with `deleted: true`.
-        if (found && !('deleted' in found && found.deleted)) into.set(id, found as T);
-        else into.delete(id);
+        if (found && !('deleted' in found && found.deleted)) {
+          into.set(id, found as T);
+          await then?.(found as T).catch(putBack(ids, id));
+        } else into.delete(id);
       }
     }
   }
 
   /** The events since the last round, applied; false when a full sync is due instead. */
   async function incrementalSync(state: Mirror, signal: AbortSignal): Promise<boolean> {
-    if (!eventsReadable) return false;
+    if (eventsRefusedAtMs !== undefined && now() - eventsRefusedAtMs < fullSyncIntervalMs) {
+      return false;
+    }
     try {
       if (!(await readEvents(state, signal))) {
         log.info(
@@ -308,12 +333,20 @@ export function createStripeBillingSource(
         return false;
       }
     } catch (error) {
-      if (!(error instanceof StripeSourceError) || error.statusCode !== 403) throw error;
-      eventsReadable = false;
-      log.warn(
-        'the Stripe key cannot read events (give it Events: Read): every round now lists everything',
-      );
+      if (!isAvoidableRefusal(error)) throw error;
+      // One warning per refusal, however many rounds it lasts.
+      if (eventsRefusedAtMs === undefined) {
+        log.warn(
+          { status: error.statusCode, reason: error.message },
+          'Stripe refused the events list (403: give the key Events: Read): every round lists everything; the events are asked for again once per fullSyncIntervalSeconds',
+        );
+      }
+      eventsRefusedAtMs = now();
       return false;
+    }
+    if (eventsRefusedAtMs !== undefined) {
+      eventsRefusedAtMs = undefined;
+      log.info('Stripe answers the events list again: rounds are incremental again');
     }
     const count = changeCount(pending);
     if (count > state.fullSyncRequests) {
@@ -345,6 +378,7 @@ export function createStripeBillingSource(
       prices: [...state.prices.values()],
       coupons: [...state.coupons.values()],
       customers,
+      invoices: state.invoices,
     });
     const key = options.channelMetadataKey ?? 'channel';
     return {

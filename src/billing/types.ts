@@ -62,6 +62,22 @@ export interface BillingItem {
   readonly discounts: readonly BillingDiscount[];
 }
 
+/** Stripe's invoice statuses; `open` and `uncollectible` are unpaid. */
+export const invoiceStatuses = ['draft', 'open', 'paid', 'uncollectible', 'void'] as const;
+
+export type InvoiceStatus = (typeof invoiceStatuses)[number];
+
+/** What dating a payment failure needs of an invoice of the subscription. */
+export interface BillingInvoice {
+  readonly status: InvoiceStatus;
+  readonly createdAt: Date;
+  /**
+   * When payment was first due: a sent invoice's due date; for one charged
+   * automatically, its finalization (the first charge attempt). `createdAt` when absent.
+   */
+  readonly dueAt?: Date;
+}
+
 export interface BillingSubscription {
   readonly id: string;
   readonly customerId: string;
@@ -77,7 +93,10 @@ export interface BillingSubscription {
   readonly cancelAt?: Date;
   /** When the subscription actually ended (canceled and no longer running). */
   readonly endedAt?: Date;
-  /** Since when payment has been failing (past_due / unpaid). */
+  /**
+   * past_due / unpaid: when payment first failed in the current dunning episode
+   * (`paymentFailingSince`, the same for both sources); the grace clock starts there.
+   */
   readonly pastDueSince?: Date;
   readonly items: readonly BillingItem[];
   /** Subscription-level discounts; the customer's discount when the subscription has none. */

@@ -7,6 +7,7 @@ import {
   type MirrorQueryName,
   mirrorQueries,
 } from '../billing/mirror-source.js';
+import { monthStartOf, openingBasis, resolveMonthOpening } from '../billing/month-opening.js';
 import { reconstructingStore } from '../billing/month-start-store.js';
 import { computeMovements } from '../billing/movements.js';
 import { billingPolicySchema } from '../billing/policy.js';
@@ -72,12 +73,14 @@ const optionsSchema = z
   })
   .strict();
 
-/** The first instant of the UTC month containing `at`. */
-export function monthStartOf(at: Date): Date {
-  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
+type Options = z.infer<typeof optionsSchema>;
+
+/** Months whose recorded opening was found under another basis, so that is logged once. */
+interface State {
+  readonly warnedMonths: Set<string>;
 }
 
-export const billingMrr: Collector<z.infer<typeof optionsSchema>> = {
+export const billingMrr: Collector<Options, State> = {
   name: 'billing_mrr',
   description:
     'MRR by tier and currency, committed MRR, customers, MRR movements and churn for the current month, from Stripe or the billing mirror.',
@@ -86,7 +89,10 @@ export const billingMrr: Collector<z.infer<typeof optionsSchema>> = {
   defaultTimeoutSeconds: 600,
   optionsSchema,
   metrics: billingMetrics,
-  async collect({ sources, signal, options, reject, labelSets }) {
+  createState: () => ({ warnedMonths: new Set() }),
+  // From Stripe, billing needs no app database (the state database is separate).
+  readsDatabase: (options) => options.source === 'database',
+  async collect({ sources, signal, options, reject, labelSets, log, state }) {
     const snapshot =
       options.source === 'stripe'
         ? await requireStripe(sources.stripe).loadSnapshot(signal, reject)
@@ -95,11 +101,24 @@ export const billingMrr: Collector<z.infer<typeof optionsSchema>> = {
           );
     const now = new Date();
     const monthStart = monthStartOf(now);
-    const store = sources.monthStartStore ?? reconstructingStore;
-    const opening = await store.openingFor(monthStart.toISOString().slice(0, 10), () => ({
-      mrr: customerMrrAt(snapshot, monthStart, options.policy),
-      reconstructed: now.getTime() - monthStart.getTime() > options.openingGraceMinutes * 60_000,
-    }));
+    const opening = await resolveMonthOpening(
+      sources.monthStartStore ?? reconstructingStore,
+      snapshot,
+      {
+        now,
+        policy: options.policy,
+        basis: openingBasis(options.source, options.policy),
+        graceMinutes: options.openingGraceMinutes,
+      },
+    );
+    const month = monthStart.toISOString().slice(0, 7);
+    if (opening.recordedUnderAnotherBasis && !state.warnedMonths.has(month)) {
+      state.warnedMonths.add(month);
+      log.warn(
+        { month },
+        "this month's opening MRR was recorded under another billing source or policy: reconstructed under the current one (flagged) until the month ends",
+      );
+    }
     const paidBefore = new Set([
       ...customersPayingBefore(snapshot, monthStart),
       ...opening.paidInEarlierMonths,

@@ -65,6 +65,12 @@ export interface Collector<Options = any, State = any> {
     previous: StateHandover<Options, State>,
     next: { readonly options: Options; readonly labelSets: LabelSets; readonly log: Logger },
   ): State | undefined;
+  /**
+   * Whether a run with these options reads a database (the app database, or
+   * the events one for `analytics`); when absent, every collector but a
+   * `config` one does. Decides whether demo mode is needed without a database URL.
+   */
+  readsDatabase?(options: Options): boolean;
   collect(ctx: CollectorContext<Options, State>): Promise<readonly Sample[]>;
 }
 

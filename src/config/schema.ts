@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { collectors } from '../collectors/index.js';
 import { kpiSchema } from '../kpi/kpi-config.js';
+import { checkStripeBillingHasKey, onlySchema } from './collector-selection.js';
 import { cronExpression } from './cron-expression.js';
 import { customQueriesSchema } from './custom-queries.js';
 
@@ -105,6 +106,8 @@ const collectorsSchema = z
       ]),
     ),
   )
+  // Not a collector: which of them run. Its own key keeps the per-collector map as it was.
+  .extend({ only: onlySchema })
   .strict();
 
 export const configSchema = z
@@ -173,7 +176,7 @@ export const configSchema = z
     database: databaseSchema
       .prefault({})
       .describe(
-        'The app database (CHOM_DATABASE_URL). Without a URL the exporter runs in demo mode.',
+        'The app database (CHOM_DATABASE_URL). Without a URL the exporter runs in demo mode, unless no enabled collector reads it (collectors.only, enabled, billing_mrr.source: stripe).',
       ),
     events: databaseSchema
       .prefault({})
@@ -306,9 +309,12 @@ export const configSchema = z
       })
       .strict()
       .prefault({})
-      .describe('Demo mode, used when no database URL is configured.'),
+      .describe(
+        'Demo mode: started when no database URL is configured and an enabled collector reads the app database.',
+      ),
   })
-  .strict();
+  .strict()
+  .superRefine(checkStripeBillingHasKey);
 
 export type Config = z.infer<typeof configSchema>;
 export type LabelSets = Config['labels'];

@@ -24,7 +24,7 @@ WITH orgs AS (
   FROM orgs WHERE r3 < 0.72
 )
 INSERT INTO billing_subscriptions (id, organization_id, status, currency, started_at, trial_ends_at,
-  cancel_at_period_end, canceled_at, ended_at, past_due_since)
+  cancel_at_period_end, canceled_at, ended_at, current_period_start)
 SELECT 'sub_demo_' || org_id,
   org_id,
   CASE WHEN r3 < 0.05 THEN 'canceled' WHEN r3 < 0.07 THEN 'past_due' WHEN r3 < 0.09 THEN 'trialing' ELSE 'active' END,
@@ -36,6 +36,12 @@ SELECT 'sub_demo_' || org_id,
   CASE WHEN r3 < 0.05 THEN greatest(started + interval '1 day', now() - (interval '1 day' * (r3 * 900))) END,
   CASE WHEN r3 >= 0.05 AND r3 < 0.07 THEN now() - interval '6 days' END
 FROM plans;
+
+-- Past-due subscriptions: the renewal invoiced six days ago failed; the one a month before was paid.
+INSERT INTO billing_invoices (id, subscription_id, status, created_at)
+SELECT 'in_' || id || '_' || n, id, CASE n WHEN 1 THEN 'open' ELSE 'paid' END,
+  current_period_start - (n - 1) * interval '1 month'
+FROM billing_subscriptions, generate_series(1, 2) AS n WHERE status = 'past_due';
 
 INSERT INTO billing_subscription_items (subscription_id, price_id, quantity)
 SELECT s.id,

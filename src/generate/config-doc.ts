@@ -83,5 +83,19 @@ environment variables, which win over the file. Unknown keys are errors. A secre
 Environment variables: ${supportedEnvironment.map((name) => `\`${name}\``).join(', ')}.
 
 ${table.join('\n')}
+
+## Example: a company with Stripe and no app database
+
+\`collectors.only\` names the collectors to run. None of these reads the app database, so
+\`database.url\` is not needed and demo mode does not start; \`check-config\` says so.
+
+\`\`\`yaml
+collectors:
+  only: [billing_mrr, config_kpi_targets]
+  billing_mrr:
+    source: stripe          # the key: CHOM_STRIPE_API_KEY or CHOM_STRIPE_API_KEY_FILE
+stateDatabase:
+  url: postgres://chom_state@db.internal:5432/chom   # optional: records each month's opening
+\`\`\`
 `;
 }

@@ -382,9 +382,11 @@ function exporterAlerts(job: string): AlertRule[] {
         'Billing movements this month are computed from a reconstructed opening; plan changes made before the exporter first ran this month are not visible.',
       runbook: {
         meaning:
-          'The exporter had no record of MRR at the start of the month (first run mid-month, or no state database).',
-        check: 'stateDatabase.url in the config.',
-        action: "Configure a state database; next month's numbers will be exact.",
+          'The exporter had no usable record of MRR at the start of the month: first run mid-month, no state database, or collectors.billing_mrr.source or policy changed since the month was recorded.',
+        check:
+          'stateDatabase.url in the config; a log warning "recorded under another billing source or policy".',
+        action:
+          "Configure a state database; after a source or policy change, nothing: next month's numbers will be exact.",
       },
     },
     {

@@ -1,5 +1,6 @@
 import { createPostgresMonthStartStore } from '../billing/month-start-store.js';
 import type { Config } from '../config/schema.js';
+import { noDatabase } from './no-database.js';
 import { createPostgresSource } from './postgres.js';
 import type { BillingSnapshotSource, Sources } from './sources.js';
 
@@ -9,19 +10,25 @@ export interface SourceOverrides {
   readonly stripe?: BillingSnapshotSource;
 }
 
-/** Builds the database clients from config; the events pool is shared when it is the same database. */
+/**
+ * Builds the database clients from config; the events pool is shared when it
+ * is the same database. Without `appUrl` (nothing enabled reads the app
+ * database) there is no app pool.
+ */
 export function createSources(
   config: Config,
-  appUrl: string,
+  appUrl: string | undefined,
   overrides: SourceOverrides = {},
 ): Sources {
-  const app = createPostgresSource({
-    connectionString: appUrl,
-    poolSize: config.database.poolSize,
-    statementTimeoutSeconds: config.database.statementTimeoutSeconds,
-    connectTimeoutSeconds: config.database.connectTimeoutSeconds,
-    applicationName: 'chom-exporter',
-  });
+  const app = appUrl
+    ? createPostgresSource({
+        connectionString: appUrl,
+        poolSize: config.database.poolSize,
+        statementTimeoutSeconds: config.database.statementTimeoutSeconds,
+        connectTimeoutSeconds: config.database.connectTimeoutSeconds,
+        applicationName: 'chom-exporter',
+      })
+    : noDatabase;
   const stateUrl = overrides.stateUrl ?? config.stateDatabase.url;
   const billing = {
     ...(stateUrl ? { monthStartStore: createPostgresMonthStartStore(stateUrl) } : {}),

@@ -13,7 +13,7 @@ import { subscriptionStatuses } from '../../src/billing/types.js';
  * syncs can be tested against the same server.
  */
 
-export type FakeStripeResource = 'subscriptions' | 'prices' | 'coupons' | 'customers';
+export type FakeStripeResource = 'subscriptions' | 'prices' | 'coupons' | 'customers' | 'invoices';
 
 /** Which list an object belongs to, from its `object` field. */
 const resourceOf: Record<string, FakeStripeResource> = {
@@ -21,6 +21,7 @@ const resourceOf: Record<string, FakeStripeResource> = {
   price: 'prices',
   coupon: 'coupons',
   customer: 'customers',
+  invoice: 'invoices',
 };
 
 export interface FakeStripeData {
@@ -28,6 +29,8 @@ export interface FakeStripeData {
   readonly prices: readonly Stripe.Price[];
   readonly coupons: readonly Stripe.Coupon[];
   readonly customers: readonly Stripe.Customer[];
+  /** Invoices, listed by subscription and status: past-due subscriptions are dated by them. */
+  readonly invoices?: readonly Stripe.Invoice[];
 }
 
 /** What the next requests answer instead of the list. */
@@ -99,7 +102,16 @@ const rules: Record<FakeStripeResource, ResourceRules> = {
     includable: [],
     omitted: [],
   },
+  invoices: {
+    object: 'invoice',
+    expandable: ['customer', 'parent.subscription_details.subscription'],
+    includable: [],
+    omitted: [],
+  },
 };
+
+/** Filters of `GET /v1/invoices` the fake honours (Stripe's names). */
+const invoiceStatuses = ['draft', 'open', 'paid', 'uncollectible', 'void'];
 
 /** Statuses the subscription list returns without a `status` filter: not ended ones. */
 const endedStatuses = ['canceled', 'incomplete_expired'];
@@ -171,7 +183,8 @@ export class FakeStripe {
     retryAfterSeconds: number;
     path?: string;
   }[] = [];
-  private readonly denied = new Set<FakeStripeResource | 'events'>();
+  /** Lists (and their objects) answered with an error status instead, by `refuse` or `deny`. */
+  private readonly refused = new Map<FakeStripeResource | 'events', number>();
   private readonly byId = new Map<string, Json>();
   private readonly data: Record<FakeStripeResource, { id: string; created: number }[]>;
   /** Customers deleted through `emit`: retrieving one answers a deleted stub, as Stripe does. */
@@ -188,8 +201,9 @@ export class FakeStripe {
       prices: [...data.prices],
       coupons: [...data.coupons],
       customers: [...data.customers],
+      invoices: [...(data.invoices ?? [])],
     };
-    for (const list of Object.values(data) as (readonly { id: string }[])[]) {
+    for (const list of Object.values(this.data) as (readonly { id: string }[])[]) {
       for (const object of list) this.byId.set(object.id, wire(object) as unknown as Json);
     }
     this.server = createServer((req, res) => {
@@ -206,7 +220,14 @@ export class FakeStripe {
     /** Like Stripe's limiter: more requests than this in the last second answer 429. */
     rateLimitPerSecond?: number;
   }): Promise<FakeStripe> {
-    const data = { subscriptions: [], prices: [], coupons: [], customers: [], ...options.data };
+    const data = {
+      subscriptions: [],
+      prices: [],
+      coupons: [],
+      customers: [],
+      invoices: [],
+      ...options.data,
+    };
     const fake = new FakeStripe(options.apiKey, data);
     fake.latencyMs = options.latencyMs ?? 0;
     fake.rateLimitPerSecond = options.rateLimitPerSecond ?? Number.POSITIVE_INFINITY;
@@ -240,12 +261,50 @@ export class FakeStripe {
 
   /** Answers 403 on this list (and its objects), as for a restricted key without read access to it. */
   deny(resource: FakeStripeResource | 'events'): void {
-    this.denied.add(resource);
+    this.refuse(resource, 403);
   }
 
-  /** Lifts a `deny`. */
+  /**
+   * Answers `status` on this list (and its objects) with the error body Stripe
+   * sends for it: 401 a rejected key, 403 a missing permission, 404 an unknown
+   * URL (a proxy or a Stripe-compatible server without the endpoint), any other
+   * 4xx an invalid request.
+   */
+  refuse(resource: FakeStripeResource | 'events', status: number): void {
+    this.refused.set(resource, status);
+  }
+
+  /** Lifts a `deny` or `refuse`. */
   allow(resource: FakeStripeResource | 'events'): void {
-    this.denied.delete(resource);
+    this.refused.delete(resource);
+  }
+
+  /** The error a `refuse`d list answers, if it is one. */
+  private refusal(
+    resource: FakeStripeResource | 'events',
+    method: string | undefined,
+    path: string,
+    key: string | undefined,
+  ): FakeStripeError | undefined {
+    const status = this.refused.get(resource);
+    if (status === undefined) return undefined;
+    if (status === 403) return permissionDenied(key);
+    if (status === 401) {
+      return new FakeStripeError(401, {
+        type: 'invalid_request_error',
+        message: `Invalid API Key provided: ${key ?? '(none)'}`,
+      });
+    }
+    if (status === 404) {
+      return new FakeStripeError(404, {
+        type: 'invalid_request_error',
+        message: `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+      });
+    }
+    return new FakeStripeError(status, {
+      type: 'invalid_request_error',
+      message: `This request cannot be served (HTTP ${status}).`,
+    });
   }
 
   requestsTo(resource: FakeStripeResource): LoggedRequest[] {
@@ -254,7 +313,7 @@ export class FakeStripe {
 
   /**
    * Records an event of `type` about `object` and, unless the object is a
-   * discount or an invoice (which live elsewhere), applies it: creates or
+   * discount (which lives on its holder), applies it: creates or
    * replaces the object, or removes it for `*.deleted` (a deleted customer then
    * retrieves as a stub, a deleted price or coupon as 404; a subscription is
    * never removed, Stripe cancels it). `created` backdates the event, as one
@@ -396,11 +455,12 @@ export class FakeStripe {
       });
     }
     if (req.method === 'GET' && path === '/v1/events') {
-      if (this.denied.has('events')) throw permissionDenied(presented);
+      const refused = this.refusal('events', req.method, path, presented);
+      if (refused) throw refused;
       return this.listEvents(query);
     }
     const [, name, id] =
-      /^\/v1\/(subscriptions|prices|coupons|customers)(?:\/([^/]+))?$/.exec(path) ?? [];
+      /^\/v1\/(subscriptions|prices|coupons|customers|invoices)(?:\/([^/]+))?$/.exec(path) ?? [];
     const resource = name as FakeStripeResource | undefined;
     if (req.method !== 'GET' || !resource) {
       throw new FakeStripeError(404, {
@@ -408,7 +468,8 @@ export class FakeStripe {
         message: `Unrecognized request URL (${req.method}: ${path}).`,
       });
     }
-    if (this.denied.has(resource)) throw permissionDenied(presented);
+    const refused = this.refusal(resource, req.method, path, presented);
+    if (refused) throw refused;
     if (id !== undefined) return this.retrieve(resource, decodeURIComponent(id), expand);
     const limit = parseLimit(query.limit);
     const requested = parseExpand(expand, rules[resource]);
@@ -474,6 +535,7 @@ export class FakeStripe {
 
   private filter(resource: FakeStripeResource, query: Record<string, string>) {
     const all: readonly { id: string; created: number }[] = this.data[resource];
+    if (resource === 'invoices') return this.filterInvoices(query);
     if (resource !== 'subscriptions') return all;
     const status = query.status;
     const subscriptions = this.data.subscriptions as Stripe.Subscription[];
@@ -488,6 +550,27 @@ export class FakeStripe {
       });
     }
     return subscriptions.filter((s) => s.status === status);
+  }
+
+  /** GET /v1/invoices filters: `subscription` (the parent), `customer` and `status`. */
+  private filterInvoices(query: Record<string, string>) {
+    const { subscription, customer, status } = query;
+    if (status !== undefined && !invoiceStatuses.includes(status)) {
+      throw new FakeStripeError(400, {
+        type: 'invalid_request_error',
+        message: `Invalid status: must be one of ${invoiceStatuses.join(', ')}`,
+        param: 'status',
+      });
+    }
+    const idOf = (ref: unknown) =>
+      typeof ref === 'string' ? ref : (ref as { id?: string } | null)?.id;
+    return (this.data.invoices as Stripe.Invoice[]).filter(
+      (invoice) =>
+        (subscription === undefined ||
+          idOf(invoice.parent?.subscription_details?.subscription) === subscription) &&
+        (customer === undefined || idOf(invoice.customer) === customer) &&
+        (status === undefined || invoice.status === status),
+    );
   }
 
   /** One object as a list answer carries it, given what was expanded. */

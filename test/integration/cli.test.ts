@@ -52,10 +52,10 @@ describe('chom-exporter CLI', () => {
   it('check-config accepts a valid configuration and names the bad keys of an invalid one', () => {
     const good = join(dir.path, 'good.yml');
     writeFileSync(good, 'collectors:\n  postgres_nps:\n    windowDays: 30\n');
-    expect(run(['check-config', '--config', good])).toMatchObject({
-      status: 0,
-      stdout: 'configuration is valid\n',
-    });
+    const valid = run(['check-config', '--config', good]);
+    expect(valid.status).toBe(0);
+    expect(valid.stdout).toMatch(/^configuration is valid\ncollectors: postgres_active_users, /);
+    expect(valid.stdout).toContain('app database: none set: demo mode');
     const bad = join(dir.path, 'bad.yml');
     writeFileSync(bad, 'collectors:\n  postgres_nps:\n    schedule: every day\nsurprise: true\n');
     const result = run(['check-config', '--config', bad], { CHOM_PORT: 'abc' });
@@ -63,6 +63,30 @@ describe('chom-exporter CLI', () => {
     expect(result.stderr).toContain('collectors.postgres_nps.schedule: expected a cron expression');
     expect(result.stderr).toContain('(root): unknown key(s) "surprise"');
     expect(result.stderr).toContain('CHOM_PORT: expected an integer');
+  });
+
+  it('check-config says what a Stripe-only configuration runs, and refuses an unknown collector name', () => {
+    const stripeOnly = join(dir.path, 'stripe-only.yml');
+    writeFileSync(
+      stripeOnly,
+      'collectors:\n  only: [billing_mrr]\n  billing_mrr:\n    source: stripe\n',
+    );
+    const key = { CHOM_STRIPE_API_KEY: 'rk_test_CliCheck1' };
+    expect(run(['check-config', '--config', stripeOnly], key)).toMatchObject({
+      status: 0,
+      stdout:
+        'configuration is valid\ncollectors: billing_mrr\napp database: none needed (no enabled collector reads one)\n',
+    });
+    const withoutKey = run(['check-config', '--config', stripeOnly]);
+    expect(withoutKey.status).toBe(2);
+    expect(withoutKey.stderr).toContain(
+      'collectors.billing_mrr.source: "stripe" needs a Stripe API key',
+    );
+    const typo = join(dir.path, 'typo.yml');
+    writeFileSync(typo, 'collectors:\n  only: [biling_mrr]\n');
+    const refused = run(['check-config', '--config', typo]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('collectors.only.0: unknown collector "biling_mrr"');
   });
 
   it('once prints the exposition and exits 0, or 1 when a collector fails', () => {

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customer, price, product, subscription } from '../fixtures/stripe-objects.js';
+import { customer, invoice, price, product, subscription } from '../fixtures/stripe-objects.js';
 import { FakeStripe } from '../helpers/fake-stripe.js';
 
 /**
@@ -30,12 +30,25 @@ const subs = [
   }),
 ];
 
+const invoices = [
+  invoice({
+    id: 'in_1',
+    customer: 'cus_00',
+    subscription: 'sub_live',
+    created: 10,
+    status: 'paid',
+  }),
+  invoice({ id: 'in_2', customer: 'cus_00', subscription: 'sub_live', created: 20 }),
+  invoice({ id: 'in_3', customer: 'cus_00', subscription: 'sub_gone', created: 30 }),
+  invoice({ id: 'in_4', customer: 'cus_01', created: 40 }),
+];
+
 let fake: FakeStripe;
 let stripe: Stripe;
 beforeAll(async () => {
   fake = await FakeStripe.start({
     apiKey,
-    data: { customers, prices: [tiered], subscriptions: subs },
+    data: { customers, prices: [tiered], subscriptions: subs, invoices },
   });
   stripe = new Stripe(apiKey, { ...fake.clientOptions, maxNetworkRetries: 0, telemetry: false });
 });
@@ -95,6 +108,41 @@ describe('fake Stripe list semantics', () => {
     expect(all.data.map((s) => s.id)).toEqual(['sub_live', 'sub_gone']);
     expect(all.data[0]?.latest_invoice).toBeNull();
     expect(all.data[0]?.items.data[0]?.price.tiers).toBeUndefined();
+  });
+
+  it('lists invoices newest first, by subscription and status, and refuses an unknown status', async () => {
+    const ids = async (params: Stripe.InvoiceListParams) =>
+      (await stripe.invoices.list(params)).data.map((i) => i.id);
+    expect(await ids({})).toEqual(['in_4', 'in_3', 'in_2', 'in_1']);
+    expect(await ids({ subscription: 'sub_live' })).toEqual(['in_2', 'in_1']);
+    expect(await ids({ subscription: 'sub_live', status: 'open' })).toEqual(['in_2']);
+    expect(await ids({ customer: 'cus_01' })).toEqual(['in_4']);
+    const listed = (await stripe.invoices.list({ subscription: 'sub_gone' })).data[0];
+    expect(listed?.parent?.subscription_details?.subscription).toBe('sub_gone');
+    const bad = await stripe.invoices
+      .list({ status: 'overdue' as Stripe.InvoiceListParams.Status })
+      .catch((e: unknown) => e);
+    expect((bad as Stripe.errors.StripeError).param).toBe('status');
+  });
+
+  it('answers a refused list with the error class Stripe gives for its status', async () => {
+    const expected = [
+      [401, Stripe.errors.StripeAuthenticationError],
+      [403, Stripe.errors.StripePermissionError],
+      [404, Stripe.errors.StripeInvalidRequestError],
+      [400, Stripe.errors.StripeInvalidRequestError],
+    ] as const;
+    try {
+      for (const [status, errorClass] of expected) {
+        fake.refuse('invoices', status);
+        const error = await stripe.invoices.list().catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(errorClass);
+        expect((error as Stripe.errors.StripeError).statusCode).toBe(status);
+      }
+    } finally {
+      fake.allow('invoices');
+    }
+    expect((await stripe.invoices.list()).data).toHaveLength(4);
   });
 
   it('answers 401 to any other key', async () => {

@@ -1,4 +1,5 @@
-import pino from 'pino';
+import { Writable } from 'node:stream';
+import pino, { type Logger } from 'pino';
 import type Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -63,7 +64,24 @@ interface Counted {
   readonly syncs: { full: number; incremental: number };
 }
 
-function sourceFor(fake: FakeStripe, overrides: Partial<StripeSourceOptions> = {}): Counted {
+/** A logger whose lines the test reads, as parsed JSON. */
+function capturedLog() {
+  const entries: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      entries.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+      done();
+    },
+  });
+  const warnings = () => entries.filter((entry) => entry.level === 40);
+  return { log: pino({ level: 'info' }, stream), entries, warnings };
+}
+
+function sourceFor(
+  fake: FakeStripe,
+  overrides: Partial<StripeSourceOptions> = {},
+  log: Logger = pino({ level: 'silent' }),
+): Counted {
   const source = createStripeBillingSource(
     {
       apiKey,
@@ -74,7 +92,7 @@ function sourceFor(fake: FakeStripe, overrides: Partial<StripeSourceOptions> = {
       fullSyncIntervalSeconds: 3600,
       ...overrides,
     },
-    pino({ level: 'silent' }),
+    log,
   );
   const requests = { list: 0, retrieve: 0, events: 0 };
   const syncs = { full: 0, incremental: 0 };
@@ -272,7 +290,8 @@ describe('incremental Stripe sync', () => {
     const snapshot = canonical(await load(source));
     expect(syncs).toEqual({ full: 2, incremental: 0 });
     expect(requests.retrieve - before.retrieve).toBe(0);
-    expect(requests.list - before.list).toBe(6);
+    // The six lists, and the invoices of each of the 7 now unpaid subscriptions.
+    expect(requests.list - before.list).toBe(6 + 7);
     expect(snapshot).toEqual(await fullSnapshot(fake));
   });
 
@@ -310,6 +329,55 @@ describe('incremental Stripe sync', () => {
     expect(requests.events).toBe(1);
     expect(syncs).toEqual({ full: 3, incremental: 0 });
     expect(snapshot.subscriptions.find((s) => s.id === 'sub_0001')?.status).toBe('paused');
+  });
+
+  // 404: a proxy or a Stripe-compatible server without the endpoint; 400 and 410: any other refusal.
+  it.each([404, 400, 410])(
+    'falls back to full syncs with one warning when Stripe answers %i to the events list, and reads events again later',
+    async (status) => {
+      const fake = await start(account(10));
+      fake.refuse('events', status);
+      let clock = 1_000_000;
+      const captured = capturedLog();
+      const { source, requests, syncs } = sourceFor(fake, { now: () => clock }, captured.log);
+      await load(source);
+      await load(source);
+      fake.emit('customer.subscription.updated', subscriptionAt('sub_0001', { status: 'paused' }));
+      clock += 60_000;
+      const snapshot = canonical(await load(source));
+      // The refusal is not a failed run: each round synced in full, with the change in it.
+      expect(syncs).toEqual({ full: 3, incremental: 0 });
+      expect(snapshot.subscriptions.find((s) => s.id === 'sub_0001')?.status).toBe('paused');
+      expect(requests.events).toBe(1);
+      // Asked again once a full-sync interval has passed (after the scheduled full sync):
+      // still refused, and no second warning.
+      clock += 3_600_000;
+      await load(source);
+      expect(requests.events).toBe(1);
+      await load(source);
+      expect(requests.events).toBe(2);
+      const refusals = captured
+        .warnings()
+        .filter((entry) => String(entry.msg).includes('events list'));
+      expect(refusals).toHaveLength(1);
+      expect(refusals[0]?.status).toBe(status);
+      // Once the list answers again, rounds are incremental again.
+      fake.allow('events');
+      clock += 3_600_000;
+      await load(source);
+      await load(source);
+      expect(syncs).toEqual({ full: 6, incremental: 1 });
+      expect(captured.warnings()).toHaveLength(1);
+    },
+  );
+
+  it('fails the run, as for every request, when Stripe rejects the key on the events list (401)', async () => {
+    const fake = await start(account(10));
+    const { source, syncs } = sourceFor(fake);
+    await load(source);
+    fake.refuse('events', 401);
+    await expect(load(source)).rejects.toThrow(/rejected the API key \(401\) while listing events/);
+    expect(syncs).toEqual({ full: 1, incremental: 0 });
   });
 
   it('keeps a change whose retrieve failed and applies it at the next round', async () => {

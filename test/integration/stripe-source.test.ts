@@ -149,11 +149,23 @@ function largeAccount(): FakeStripeData {
       endedAt: status === 'canceled' ? base + 60_000 : null,
     });
   });
+  // The failing renewal of each past-due or unpaid subscription, listed by subscription.
+  const invoices = subscriptions
+    .filter((sub) => sub.status === 'past_due' || sub.status === 'unpaid')
+    .map((sub) =>
+      invoice({
+        id: `in_${sub.id}`,
+        customer: String(sub.customer),
+        subscription: sub.id,
+        created: base + 50_000 + Number(sub.id.slice(4)),
+      }),
+    );
   return {
     subscriptions,
     customers,
     prices: [starterMonthly, proMonthly, proYen, entTiered],
     coupons: [quarter, entOnly, loyalty],
+    invoices,
   };
 }
 
@@ -182,7 +194,6 @@ describe('Stripe source against a fake Stripe', () => {
       'data.discounts',
       'data.discounts.source.coupon',
       'data.items.data.discounts',
-      'data.latest_invoice',
     ]);
     expect(fake.requestsTo('customers')).toHaveLength(3);
     expect(fake.requestsTo('prices')[0]?.expand).toEqual([
@@ -235,10 +246,16 @@ describe('Stripe source against a fake Stripe', () => {
     // Zero-decimal currency: yen amounts are whole yen, untouched.
     expect(byId.get('sub_0003')).toMatchObject({ currency: 'jpy' });
     expect(byId.get('sub_0003')?.items[0]?.price.unitAmount).toBe(5000);
-    // past_due (i % 8 === 1) is dated from the expanded latest invoice.
+    // past_due (i % 8 === 1) is dated from its unpaid invoice, listed by subscription:
+    // one invoices request per past-due or unpaid subscription.
     expect(byId.get('sub_0001')?.status).toBe('past_due');
     expect(byId.get('sub_0001')?.pastDueSince).toEqual(new Date((base + 50_001) * 1000));
     expect(byId.get('sub_0006')?.endedAt).toEqual(new Date((base + 60_000) * 1000));
+    const dunning = data.subscriptions.filter((s) => ['past_due', 'unpaid'].includes(s.status));
+    const invoiceRequests = fake.requestsTo('invoices');
+    expect(invoiceRequests.map((r) => r.query.subscription).sort()).toEqual(
+      dunning.map((s) => s.id).sort(),
+    );
 
     // A long sync says how far it got every ten pages.
     const progress = entries().filter((e) => e.msg === 'Stripe sync in progress');
@@ -508,17 +525,15 @@ describe('Stripe snapshot through computeTotals', () => {
           endedAt: created('05-01'),
           items: [{ price: proMonthly }],
         }),
-        // G: past due since 1 May, beyond the 30-day grace → 0.
+        // G: past due since 1 May (its unpaid invoice), beyond the 30-day grace → 0.
         sub('sub_g', 'cus_h', '01-06', {
           status: 'past_due',
-          latestInvoice: invoice({ id: 'in_g', customer: 'cus_h', created: created('05-01') }),
           items: [{ price: starterFractional }],
         }),
         // H: past due since 10 June, within grace → 1 500.5 from unit_amount_decimal, not the
         // rounded 1 501 (starter, usd).
         sub('sub_h', 'cus_h', '01-07', {
           status: 'past_due',
-          latestInvoice: invoice({ id: 'in_h', customer: 'cus_h', created: created('06-10') }),
           items: [{ price: starterFractional }],
         }),
         // I: cancels at period end; under period_end churn it still counts 4 900 (professional,
@@ -527,6 +542,20 @@ describe('Stripe snapshot through computeTotals', () => {
           cancelAtPeriodEnd: true,
           canceledAt: created('06-01'),
           items: [{ price: proMonthly, quantity: 1 }],
+        }),
+      ],
+      invoices: [
+        invoice({
+          id: 'in_g',
+          customer: 'cus_h',
+          subscription: 'sub_g',
+          created: created('05-01'),
+        }),
+        invoice({
+          id: 'in_h',
+          customer: 'cus_h',
+          subscription: 'sub_h',
+          created: created('06-10'),
         }),
       ],
     };
