@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
+import { readTlsFiles } from './config/tls-files.js';
 import { migrate } from './db/migrate.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './demo/embedded-database.js';
 import { seedDemoData } from './demo/seed.js';
@@ -53,8 +54,10 @@ export interface RunningService {
 export async function startService(
   config: Config,
   log: Logger,
-  readConfig: () => Config = () => config,
+  readConfig: () => Config | Promise<Config> = () => config,
 ): Promise<RunningService> {
+  // Before anything starts: a missing or non-PEM file is a configuration error (exit 2).
+  const tls = config.server.tls ? await readTlsFiles(config.server.tls) : undefined;
   const { url, demo } = await resolveDatabase(config, log);
   const sourcesFor = (next: Config) =>
     // In demo mode the exporter owns the embedded database, so billing month openings are recorded there.
@@ -71,7 +74,7 @@ export async function startService(
     reloading ??= (async (): Promise<ReloadResult> => {
       let next: Config;
       try {
-        next = readConfig();
+        next = await readConfig();
       } catch (error) {
         exporter.recordReload(false);
         const message = error instanceof Error ? error.message : String(error);
@@ -100,6 +103,7 @@ export async function startService(
     exporter,
     logger: log,
     reload,
+    ...(tls ? { tls } : {}),
     server: config.server,
     webhook: () => {
       const { webhookSecret, webhookToleranceSeconds } = running.stripe;

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
+import type { TlsMaterial } from '../config/tls-files.js';
 import type { Exporter } from '../exporter.js';
 import { registerAuth } from './auth.js';
 import { registerHealthRoutes } from './health.js';
@@ -17,17 +17,18 @@ export interface AppDeps {
   readonly notice?: string;
   /** Configuration reload behind POST /-/reload; the route exists only when given. */
   readonly reload?: () => Promise<{ ok: true } | { ok: false; error: string }>;
-  /** TLS and credentials for the HTTP server (server.tls, server.auth). */
-  readonly server?: Pick<Config['server'], 'tls' | 'auth'>;
+  /** Certificate and key (server.tls, read and checked): HTTPS only. */
+  readonly tls?: TlsMaterial;
+  /** Credentials for the HTTP server (server.auth). */
+  readonly server?: Pick<Config['server'], 'auth'>;
   /** Stripe webhook secret and tolerance, read per request (a reload may rotate them). */
   readonly webhook?: WebhookSettings;
 }
 
 /** Builds the HTTP app; it never listens by itself, so tests drive it with `inject`. */
 export function buildApp(deps: AppDeps): FastifyInstance {
-  const tls = deps.server?.tls;
   const app = Fastify({
-    ...(tls ? { https: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } } : {}),
+    ...(deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key } } : {}),
     loggerInstance: deps.logger as FastifyBaseLogger,
     // Scrapes every few seconds would drown the log; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
