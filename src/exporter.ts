@@ -119,9 +119,15 @@ export class Exporter {
    * Replaces the runners with ones built from a new (already validated)
    * configuration and sources. The old generation's schedules stop and its
    * in-flight runs are cut short; the old series are served until the new
-   * runners publish theirs. Returns the sources it replaced, for the caller to close.
+   * runners publish theirs. Returns the sources it replaced, for the caller to
+   * close; `retire`, when given, closes them before the new runners start, so
+   * the old connections are gone (their queries cancelled) before new ones open.
    */
-  async reconfigure(config: Config, sources: Sources): Promise<Sources> {
+  async reconfigure(
+    config: Config,
+    sources: Sources,
+    retire?: (replaced: Sources) => Promise<void>,
+  ): Promise<Sources> {
     const previous = this.generation;
     const next = this.build(config, sources);
     await this.stopGeneration(previous);
@@ -139,6 +145,7 @@ export class Exporter {
     this.observeBilling(sources);
     this.generation = next;
     this.markChanged();
+    await retire?.(replaced);
     if (this.started) void this.startGeneration(next);
     return replaced;
   }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { coalesced } from './coalesced.js';
 import type { Config } from './config/schema.js';
 import { readTlsFiles } from './config/tls-files.js';
 import { migrate } from './db/migrate.js';
@@ -7,6 +8,7 @@ import { seedDemoData } from './demo/seed.js';
 import { Exporter } from './exporter.js';
 import { buildApp } from './http/app.js';
 import { closeSources, createSources } from './sources/create-sources.js';
+import type { Sources } from './sources/sources.js';
 import { stripeFromConfig } from './sources/stripe-from-config.js';
 
 const demoNotice =
@@ -47,6 +49,9 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
+/** On shutdown, requests still open after this are cut (a slow client must not hold the exit). */
+const closeGraceMs = 2_000;
+
 /**
  * Starts the whole service: database (or demo), collectors, schedules and HTTP.
  * `readConfig` is how a reload reads the configuration again (file and environment).
@@ -59,50 +64,48 @@ export async function startService(
   // Before anything starts: a missing or non-PEM file is a configuration error (exit 2).
   const tls = config.server.tls ? await readTlsFiles(config.server.tls) : undefined;
   const { url, demo } = await resolveDatabase(config, log);
-  const sourcesFor = (next: Config) =>
+  const sourcesFor = (next: Config, previous?: Sources) =>
     // In demo mode the exporter owns the embedded database, so billing month openings are recorded there.
-    createSources(next, next.database.url ?? url, {
-      ...(demo ? { stateUrl: demo.url } : {}),
-      stripe: stripeFromConfig(next, log),
-    });
-  let sources = sourcesFor(config);
+    createSources(
+      next,
+      next.database.url ?? url,
+      { ...(demo ? { stateUrl: demo.url } : {}), stripe: stripeFromConfig(next, log) },
+      previous,
+    );
   let running = config;
-  const exporter = new Exporter(config, sources, log);
-  let reloading: Promise<ReloadResult> | undefined;
-  const reload = (): Promise<ReloadResult> => {
-    // Concurrent reload requests share one attempt.
-    reloading ??= (async (): Promise<ReloadResult> => {
-      let next: Config;
-      try {
-        next = await readConfig();
-      } catch (error) {
-        exporter.recordReload(false);
-        const message = error instanceof Error ? error.message : String(error);
-        log.error(
-          { problems: message },
-          'configuration reload refused; the running configuration stays',
-        );
-        return { ok: false, error: message };
-      }
-      if (JSON.stringify(next.server) !== JSON.stringify(running.server)) {
-        log.warn('server.* changed: the listening address changes only at the next restart');
-      }
-      const replaced = await exporter.reconfigure(next, sourcesFor(next));
-      await closeSources(replaced);
-      sources = exporter.sourceClients;
-      running = next;
-      exporter.recordReload(true);
-      log.info('configuration reloaded');
-      return { ok: true };
-    })().finally(() => {
-      reloading = undefined;
-    });
-    return reloading;
+  const exporter = new Exporter(config, sourcesFor(config), log);
+  let shuttingDown = false;
+  const refuse = (error: string): ReloadResult => {
+    exporter.recordReload(false);
+    log.error({ problems: error }, 'configuration reload refused; the running configuration stays');
+    return { ok: false, error };
   };
+  const reloads = coalesced(async (): Promise<ReloadResult> => {
+    if (shuttingDown) return { ok: false, error: 'shutting down' };
+    let next: Config;
+    try {
+      next = await readConfig();
+    } catch (error) {
+      return refuse(error instanceof Error ? error.message : String(error));
+    }
+    if (JSON.stringify(next.server) !== JSON.stringify(running.server)) {
+      log.warn('server.* changed: the listening address changes only at the next restart');
+    }
+    const nextSources = sourcesFor(next, exporter.sourceClients);
+    await exporter.reconfigure(next, nextSources, (replaced) =>
+      closeSources(replaced, nextSources).catch((error: unknown) => {
+        log.warn({ err: error }, 'closing the replaced database clients failed');
+      }),
+    );
+    running = next;
+    exporter.recordReload(true);
+    log.info('configuration reloaded');
+    return { ok: true };
+  });
   const app = buildApp({
     exporter,
     logger: log,
-    reload,
+    reload: reloads.run,
     ...(tls ? { tls } : {}),
     server: config.server,
     webhook: () => {
@@ -120,12 +123,16 @@ export async function startService(
   return {
     url: address,
     exporter,
-    reload,
+    reload: reloads.run,
     close() {
       closing ??= (async () => {
+        shuttingDown = true;
+        const cut = setTimeout(() => app.server.closeAllConnections(), closeGraceMs);
         await app.close();
+        clearTimeout(cut);
+        await reloads.idle();
         await exporter.stop();
-        await closeSources(sources);
+        await closeSources(exporter.sourceClients);
         await demo?.stop();
       })();
       return closing;
