@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import { coalesced } from './coalesced.js';
+import { changesNeedingRestart, restartMessage } from './config/needs-restart.js';
 import type { Config } from './config/schema.js';
-import { readTlsFiles } from './config/tls-files.js';
+import { readTlsFiles, type TlsMaterial } from './config/tls-files.js';
 import { migrate } from './db/migrate.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './demo/embedded-database.js';
 import { seedDemoData } from './demo/seed.js';
@@ -62,7 +63,7 @@ export async function startService(
   readConfig: () => Config | Promise<Config> = () => config,
 ): Promise<RunningService> {
   // Before anything starts: a missing or non-PEM file is a configuration error (exit 2).
-  const tls = config.server.tls ? await readTlsFiles(config.server.tls) : undefined;
+  let tls = config.server.tls ? await readTlsFiles(config.server.tls) : undefined;
   const { url, demo } = await resolveDatabase(config, log);
   const sourcesFor = (next: Config, previous?: Sources) =>
     // In demo mode the exporter owns the embedded database, so billing month openings are recorded there.
@@ -74,6 +75,8 @@ export async function startService(
     );
   let running = config;
   const exporter = new Exporter(config, sourcesFor(config), log);
+  // The route is registered only with a secret; a reload cannot add a route to a listening server.
+  const webhookRoute = Boolean(config.stripe.webhookSecret);
   let shuttingDown = false;
   const refuse = (error: string): ReloadResult => {
     exporter.recordReload(false);
@@ -83,13 +86,14 @@ export async function startService(
   const reloads = coalesced(async (): Promise<ReloadResult> => {
     if (shuttingDown) return { ok: false, error: 'shutting down' };
     let next: Config;
+    let nextTls: TlsMaterial | undefined;
     try {
       next = await readConfig();
+      const restart = changesNeedingRestart(running, next, webhookRoute);
+      if (restart.length > 0) return refuse(restartMessage(restart));
+      nextTls = next.server.tls ? await readTlsFiles(next.server.tls) : undefined;
     } catch (error) {
       return refuse(error instanceof Error ? error.message : String(error));
-    }
-    if (JSON.stringify(next.server) !== JSON.stringify(running.server)) {
-      log.warn('server.* changed: the listening address changes only at the next restart');
     }
     const nextSources = sourcesFor(next, exporter.sourceClients);
     await exporter.reconfigure(next, nextSources, (replaced) =>
@@ -97,6 +101,12 @@ export async function startService(
         log.warn({ err: error }, 'closing the replaced database clients failed');
       }),
     );
+    // Credentials are read per request from `running`; a new certificate serves new connections.
+    if (nextTls && !sameTls(tls, nextTls)) {
+      (app.server as unknown as SecureServer).setSecureContext({ ...nextTls });
+      log.info('TLS certificate reloaded');
+    }
+    tls = nextTls;
     running = next;
     exporter.recordReload(true);
     log.info('configuration reloaded');
@@ -107,13 +117,17 @@ export async function startService(
     logger: log,
     reload: reloads.run,
     ...(tls ? { tls } : {}),
-    server: config.server,
-    webhook: () => {
-      const { webhookSecret, webhookToleranceSeconds } = running.stripe;
-      return webhookSecret
-        ? { secret: webhookSecret, toleranceSeconds: webhookToleranceSeconds }
-        : undefined;
-    },
+    auth: () => running.server.auth,
+    ...(webhookRoute
+      ? {
+          webhook: () => {
+            const { webhookSecret, webhookToleranceSeconds } = running.stripe;
+            return webhookSecret
+              ? { secret: webhookSecret, toleranceSeconds: webhookToleranceSeconds }
+              : undefined;
+          },
+        }
+      : {}),
     ...(demo ? { notice: demoNotice } : {}),
   });
   const address = await app.listen({ host: config.server.host, port: config.server.port });
@@ -139,3 +153,10 @@ export async function startService(
     },
   };
 }
+
+interface SecureServer {
+  setSecureContext(options: { cert: Buffer; key: Buffer }): void;
+}
+
+const sameTls = (a: TlsMaterial | undefined, b: TlsMaterial) =>
+  a?.cert.equals(b.cert) === true && a.key.equals(b.key);

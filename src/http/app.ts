@@ -1,9 +1,9 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
-import type { Config } from '../config/schema.js';
 import type { TlsMaterial } from '../config/tls-files.js';
 import type { Exporter } from '../exporter.js';
 import { registerAuth } from './auth.js';
+import type { AuthConfig } from './credentials.js';
 import { registerHealthRoutes } from './health.js';
 import { registerLandingPage } from './landing.js';
 import { registerMetricsRoute } from './metrics.js';
@@ -19,9 +19,12 @@ export interface AppDeps {
   readonly reload?: () => Promise<{ ok: true } | { ok: false; error: string }>;
   /** Certificate and key (server.tls, read and checked): HTTPS only. */
   readonly tls?: TlsMaterial;
-  /** Credentials for the HTTP server (server.auth). */
-  readonly server?: Pick<Config['server'], 'auth'>;
-  /** Stripe webhook secret and tolerance, read per request (a reload may rotate them). */
+  /** The credentials in force (server.auth), read per request: a reload may rotate them. */
+  readonly auth?: () => AuthConfig | undefined;
+  /**
+   * Stripe webhook secret and tolerance, read per request (a reload may rotate
+   * or remove them). The route exists only when given.
+   */
   readonly webhook?: WebhookSettings;
 }
 
@@ -34,7 +37,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
   });
-  if (deps.server?.auth) registerAuth(app, deps.server.auth);
+  if (deps.auth) registerAuth(app, deps.auth);
   registerMetricsRoute(app, deps.exporter);
   registerHealthRoutes(app, deps.exporter);
   registerLandingPage(app, deps.exporter, deps.notice);

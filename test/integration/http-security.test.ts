@@ -84,7 +84,7 @@ describe('/metrics behind TLS and credentials', () => {
       exporter,
       logger: pino({ level: 'silent' }),
       tls: await readTlsFiles({ certFile: cert, keyFile: key }),
-      server: config.server,
+      auth: () => config.server.auth,
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
