@@ -13,14 +13,16 @@ import { version } from './version.js';
 
 const gzipAsync = promisify(gzip);
 
-/** What became of a webhook delivery: the `outcome` label. */
-export type WebhookOutcome =
-  | 'accepted'
-  | 'ignored'
-  | 'bad_signature'
-  | 'stale'
-  | 'malformed'
-  | 'too_large';
+/** What became of a webhook delivery: the `outcome` label, every value known in advance. */
+export const webhookOutcomes = [
+  'accepted',
+  'ignored',
+  'bad_signature',
+  'stale',
+  'malformed',
+  'too_large',
+] as const;
+export type WebhookOutcome = (typeof webhookOutcomes)[number];
 
 /** One configuration's runners, schedules and in-flight runs. */
 interface Generation {
@@ -178,9 +180,12 @@ export class Exporter {
     return true;
   }
 
-  /** Counts a webhook delivery by outcome (chom_stripe_webhook_events_total). */
-  recordWebhook(outcome: WebhookOutcome): void {
-    this.selfMetrics.webhookEvents.inc({ outcome });
+  /**
+   * Counts a webhook delivery by outcome (chom_stripe_webhook_events_total); a
+   * count of 0 creates the series, so that rate() works from the first delivery.
+   */
+  recordWebhook(outcome: WebhookOutcome, count = 1): void {
+    this.selfMetrics.webhookEvents.inc({ outcome }, count);
     this.markChanged();
   }
 

@@ -9,6 +9,7 @@ import { registerLandingPage } from './landing.js';
 import { registerMetricsRoute } from './metrics.js';
 import { registerReloadRoute } from './reload.js';
 import { registerStripeWebhook, type WebhookSettings } from './stripe-webhook.js';
+import { defaultHttpTimeouts, type HttpTimeouts, timeoutOptions } from './timeouts.js';
 
 export interface AppDeps {
   readonly exporter: Exporter;
@@ -26,18 +27,28 @@ export interface AppDeps {
    * or remove them). The route exists only when given.
    */
   readonly webhook?: WebhookSettings;
+  /** Shorter timeouts for tests; the defaults are documented in timeouts.ts. */
+  readonly timeouts?: Partial<HttpTimeouts>;
 }
 
 /** Builds the HTTP app; it never listens by itself, so tests drive it with `inject`. */
 export function buildApp(deps: AppDeps): FastifyInstance {
+  const timeouts = timeoutOptions({ ...defaultHttpTimeouts, ...deps.timeouts });
   const app = Fastify({
-    ...(deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key } } : {}),
+    ...(deps.tls
+      ? { https: { cert: deps.tls.cert, key: deps.tls.key, ...timeouts.server } }
+      : { http: timeouts.server }),
+    ...timeouts.fastify,
     loggerInstance: deps.logger as FastifyBaseLogger,
     // Scrapes every few seconds would drown the log; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
   });
   if (deps.auth) registerAuth(app, deps.auth);
+  // An unknown path answers at once: Fastify's own 404 would read the body first.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.is404) return reply.code(404).send({ status: 'not found' });
+  });
   registerMetricsRoute(app, deps.exporter);
   registerHealthRoutes(app, deps.exporter);
   registerLandingPage(app, deps.exporter, deps.notice);
