@@ -36,6 +36,13 @@ export interface Session {
 const destroySocket = (client: pg.Client) => client.connection.stream.destroy();
 
 /**
+ * How long a cancel request or a goodbye to the server may take before it is
+ * given up (the connect timeout, if shorter): a shutdown has 10 s in all, and
+ * a server that does not answer these will not answer later either.
+ */
+const serverChoreMs = 3_000;
+
+/**
  * At most `size` connections, open or opening, whatever happens to the runs
  * using them: a connection is lent with a slot and its slot comes back only
  * once the connection is idle again or closed. Unlike pg.Pool, a connect in
@@ -83,6 +90,10 @@ export class SessionPool {
     return this.closed;
   }
 
+  private choreMs(): number {
+    return Math.min(this.options.connectTimeoutMs, serverChoreMs);
+  }
+
   private takeIdle(): pg.Client | undefined {
     const entry = this.idle.pop();
     if (entry) clearTimeout(entry.timer);
@@ -99,6 +110,7 @@ export class SessionPool {
     });
     // A connection lost while idle must not crash the process: it leaves the pool.
     client.on('error', () => this.forgetIdle(client));
+    client.on('end', () => this.forgetIdle(client));
     const abandon = () => destroySocket(client);
     signal.addEventListener('abort', abandon, { once: true });
     try {
@@ -118,7 +130,7 @@ export class SessionPool {
     return {
       client,
       signal,
-      cancel: () => sendCancelRequest(client, this.options.connectTimeoutMs),
+      cancel: () => sendCancelRequest(client, this.choreMs()),
       destroy: () => destroySocket(client),
       release: (reusable) => {
         if (released) return;
@@ -156,7 +168,7 @@ export class SessionPool {
   private async end(client: pg.Client, timer?: NodeJS.Timeout): Promise<void> {
     clearTimeout(timer);
     // A graceful goodbye, bounded: a server that does not answer gets its socket closed.
-    const cut = setTimeout(() => destroySocket(client), this.options.connectTimeoutMs);
+    const cut = setTimeout(() => destroySocket(client), this.choreMs());
     await client.end().catch(() => {});
     clearTimeout(cut);
   }
