@@ -4,6 +4,7 @@ import pino from 'pino';
 import { enabledCollectors, readsAppDatabase } from './collectors/collector-set.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
+import { readTlsFiles } from './config/tls-files.js';
 import { monitoringArtifacts } from './generate/artifacts.js';
 import { writeArtifacts } from './generate/write-artifacts.js';
 import { createLogger } from './logger.js';
@@ -67,19 +68,13 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${help[positionals[0] ? command : 'main']}\n`);
     return 0;
   }
-  const readConfig = (): Config => loadConfig(undefined, values.config);
-  let config: Config;
-  try {
-    config = readConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+  const readConfig = (): Promise<Config> => loadConfig(undefined, values.config);
+  // A ConfigError (here or from serve's TLS files) exits 2 at the bottom of this file.
+  const config = await readConfig();
   switch (command) {
     case 'check-config': {
+      // The files serve would read at startup: a missing or non-PEM one is found now.
+      if (config.server.tls) await readTlsFiles(config.server.tls);
       const names = enabledCollectors(config).map(({ collector }) => collector.name);
       const database = config.database.url
         ? 'database.url'
@@ -103,12 +98,12 @@ async function main(argv: string[]): Promise<number> {
       const demo = command === 'demo';
       const withoutDatabase = (c: Config): Config =>
         demo ? { ...c, database: { ...c.database, url: undefined } } : c;
-      return serve(withoutDatabase(config), () => withoutDatabase(readConfig()));
+      return serve(withoutDatabase(config), async () => withoutDatabase(await readConfig()));
     }
   }
 }
 
-async function serve(config: Config, readConfig: () => Config): Promise<number> {
+async function serve(config: Config, readConfig: () => Promise<Config>): Promise<number> {
   const log = createLogger(config.log.level);
   const service = await startService(config, log, readConfig);
   process.on('SIGHUP', () => {
@@ -136,6 +131,12 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
+    // A bad configuration (a key, a file it names) is the operator's to fix: exit 2, naming it.
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
     process.stderr.write(`fatal: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
   },

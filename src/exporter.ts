@@ -13,14 +13,16 @@ import { version } from './version.js';
 
 const gzipAsync = promisify(gzip);
 
-/** What became of a webhook delivery: the `outcome` label. */
-export type WebhookOutcome =
-  | 'accepted'
-  | 'ignored'
-  | 'bad_signature'
-  | 'stale'
-  | 'malformed'
-  | 'too_large';
+/** What became of a webhook delivery: the `outcome` label, every value known in advance. */
+export const webhookOutcomes = [
+  'accepted',
+  'ignored',
+  'bad_signature',
+  'stale',
+  'malformed',
+  'too_large',
+] as const;
+export type WebhookOutcome = (typeof webhookOutcomes)[number];
 
 /** One configuration's runners, schedules and in-flight runs. */
 interface Generation {
@@ -119,9 +121,15 @@ export class Exporter {
    * Replaces the runners with ones built from a new (already validated)
    * configuration and sources. The old generation's schedules stop and its
    * in-flight runs are cut short; the old series are served until the new
-   * runners publish theirs. Returns the sources it replaced, for the caller to close.
+   * runners publish theirs. Returns the sources it replaced, for the caller to
+   * close; `retire`, when given, closes them before the new runners start, so
+   * the old connections are gone (their queries cancelled) before new ones open.
    */
-  async reconfigure(config: Config, sources: Sources): Promise<Sources> {
+  async reconfigure(
+    config: Config,
+    sources: Sources,
+    retire?: (replaced: Sources) => Promise<void>,
+  ): Promise<Sources> {
     const previous = this.generation;
     const next = this.build(config, sources);
     await this.stopGeneration(previous);
@@ -139,6 +147,7 @@ export class Exporter {
     this.observeBilling(sources);
     this.generation = next;
     this.markChanged();
+    await retire?.(replaced);
     if (this.started) void this.startGeneration(next);
     return replaced;
   }
@@ -171,9 +180,12 @@ export class Exporter {
     return true;
   }
 
-  /** Counts a webhook delivery by outcome (chom_stripe_webhook_events_total). */
-  recordWebhook(outcome: WebhookOutcome): void {
-    this.selfMetrics.webhookEvents.inc({ outcome });
+  /**
+   * Counts a webhook delivery by outcome (chom_stripe_webhook_events_total); a
+   * count of 0 creates the series, so that rate() works from the first delivery.
+   */
+  recordWebhook(outcome: WebhookOutcome, count = 1): void {
+    this.selfMetrics.webhookEvents.inc({ outcome }, count);
     this.markChanged();
   }
 

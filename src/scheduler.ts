@@ -1,6 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { CollectorRunner } from './collectors/runner.js';
+import { cronLogger } from './logger.js';
 
 /** One cron task per runner; a run that is still going when the next is due is skipped. */
 export function scheduleRunners(
@@ -13,7 +14,11 @@ export function scheduleRunners(
       async () => {
         await runner.run();
       },
-      { name: runner.collector.name, noOverlap: true },
+      {
+        name: runner.collector.name,
+        noOverlap: true,
+        logger: cronLogger(log.child({ collector: runner.collector.name })),
+      },
     ),
   );
   log.info(

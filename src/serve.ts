@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
+import { coalesced } from './coalesced.js';
+import { changesNeedingRestart, restartMessage } from './config/needs-restart.js';
 import type { Config } from './config/schema.js';
+import { readTlsFiles, type TlsMaterial } from './config/tls-files.js';
 import { migrate } from './db/migrate.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './demo/embedded-database.js';
 import { seedDemoData } from './demo/seed.js';
@@ -7,6 +10,7 @@ import { readsAppDatabase } from './collectors/collector-set.js';
 import { Exporter } from './exporter.js';
 import { buildApp } from './http/app.js';
 import { closeSources, createSources } from './sources/create-sources.js';
+import type { Sources } from './sources/sources.js';
 import { stripeFromConfig } from './sources/stripe-from-config.js';
 
 const demoNotice =
@@ -56,6 +60,9 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
+/** On shutdown, requests still open after this are cut (a slow client must not hold the exit). */
+const closeGraceMs = 2_000;
+
 /**
  * Starts the whole service: database (or demo), collectors, schedules and HTTP.
  * `readConfig` is how a reload reads the configuration again (file and environment).
@@ -63,60 +70,74 @@ export interface RunningService {
 export async function startService(
   config: Config,
   log: Logger,
-  readConfig: () => Config = () => config,
+  readConfig: () => Config | Promise<Config> = () => config,
 ): Promise<RunningService> {
+  // Before anything starts: a missing or non-PEM file is a configuration error (exit 2).
+  let tls = config.server.tls ? await readTlsFiles(config.server.tls) : undefined;
   const { url, demo } = await resolveDatabase(config, log);
-  const sourcesFor = (next: Config) =>
+  const sourcesFor = (next: Config, previous?: Sources) =>
     // In demo mode the exporter owns the embedded database, so billing month openings are recorded there.
-    createSources(next, next.database.url ?? url, {
-      ...(demo ? { stateUrl: demo.url } : {}),
-      stripe: stripeFromConfig(next, log),
-    });
-  let sources = sourcesFor(config);
+    createSources(
+      next,
+      next.database.url ?? url,
+      { ...(demo ? { stateUrl: demo.url } : {}), stripe: stripeFromConfig(next, log) },
+      previous,
+    );
   let running = config;
-  const exporter = new Exporter(config, sources, log);
-  let reloading: Promise<ReloadResult> | undefined;
-  const reload = (): Promise<ReloadResult> => {
-    // Concurrent reload requests share one attempt.
-    reloading ??= (async (): Promise<ReloadResult> => {
-      let next: Config;
-      try {
-        next = readConfig();
-      } catch (error) {
-        exporter.recordReload(false);
-        const message = error instanceof Error ? error.message : String(error);
-        log.error(
-          { problems: message },
-          'configuration reload refused; the running configuration stays',
-        );
-        return { ok: false, error: message };
-      }
-      if (JSON.stringify(next.server) !== JSON.stringify(running.server)) {
-        log.warn('server.* changed: the listening address changes only at the next restart');
-      }
-      const replaced = await exporter.reconfigure(next, sourcesFor(next));
-      await closeSources(replaced);
-      sources = exporter.sourceClients;
-      running = next;
-      exporter.recordReload(true);
-      log.info('configuration reloaded');
-      return { ok: true };
-    })().finally(() => {
-      reloading = undefined;
-    });
-    return reloading;
+  const exporter = new Exporter(config, sourcesFor(config), log);
+  // The route is registered only with a secret; a reload cannot add a route to a listening server.
+  const webhookRoute = Boolean(config.stripe.webhookSecret);
+  let shuttingDown = false;
+  const refuse = (error: string): ReloadResult => {
+    exporter.recordReload(false);
+    log.error({ problems: error }, 'configuration reload refused; the running configuration stays');
+    return { ok: false, error };
   };
+  const reloads = coalesced(async (): Promise<ReloadResult> => {
+    if (shuttingDown) return { ok: false, error: 'shutting down' };
+    let next: Config;
+    let nextTls: TlsMaterial | undefined;
+    try {
+      next = await readConfig();
+      const restart = changesNeedingRestart(running, next, webhookRoute);
+      if (restart.length > 0) return refuse(restartMessage(restart));
+      nextTls = next.server.tls ? await readTlsFiles(next.server.tls) : undefined;
+    } catch (error) {
+      return refuse(error instanceof Error ? error.message : String(error));
+    }
+    const nextSources = sourcesFor(next, exporter.sourceClients);
+    await exporter.reconfigure(next, nextSources, (replaced) =>
+      closeSources(replaced, nextSources).catch((error: unknown) => {
+        log.warn({ err: error }, 'closing the replaced database clients failed');
+      }),
+    );
+    // Credentials are read per request from `running`; a new certificate serves new connections.
+    if (nextTls && !sameTls(tls, nextTls)) {
+      (app.server as unknown as SecureServer).setSecureContext({ ...nextTls });
+      log.info('TLS certificate reloaded');
+    }
+    tls = nextTls;
+    running = next;
+    exporter.recordReload(true);
+    log.info('configuration reloaded');
+    return { ok: true };
+  });
   const app = buildApp({
     exporter,
     logger: log,
-    reload,
-    server: config.server,
-    webhook: () => {
-      const { webhookSecret, webhookToleranceSeconds } = running.stripe;
-      return webhookSecret
-        ? { secret: webhookSecret, toleranceSeconds: webhookToleranceSeconds }
-        : undefined;
-    },
+    reload: reloads.run,
+    ...(tls ? { tls } : {}),
+    auth: () => running.server.auth,
+    ...(webhookRoute
+      ? {
+          webhook: () => {
+            const { webhookSecret, webhookToleranceSeconds } = running.stripe;
+            return webhookSecret
+              ? { secret: webhookSecret, toleranceSeconds: webhookToleranceSeconds }
+              : undefined;
+          },
+        }
+      : {}),
     ...(demo ? { notice: demoNotice } : {}),
   });
   const address = await app.listen({ host: config.server.host, port: config.server.port });
@@ -126,15 +147,26 @@ export async function startService(
   return {
     url: address,
     exporter,
-    reload,
+    reload: reloads.run,
     close() {
       closing ??= (async () => {
+        shuttingDown = true;
+        const cut = setTimeout(() => app.server.closeAllConnections(), closeGraceMs);
         await app.close();
+        clearTimeout(cut);
+        await reloads.idle();
         await exporter.stop();
-        await closeSources(sources);
+        await closeSources(exporter.sourceClients);
         await demo?.stop();
       })();
       return closing;
     },
   };
 }
+
+interface SecureServer {
+  setSecureContext(options: { cert: Buffer; key: Buffer }): void;
+}
+
+const sameTls = (a: TlsMaterial | undefined, b: TlsMaterial) =>
+  a?.cert.equals(b.cert) === true && a.key.equals(b.key);

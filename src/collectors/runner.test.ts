@@ -187,9 +187,14 @@ describe('CollectorRunner', () => {
     expect(quick.exposition).toContain('chom_fake_value{kind="a"} 3\n');
   });
 
-  it('fails a run cut short by shutdown', async () => {
+  it('stops a run cut short by shutdown without reporting it as a failure', async () => {
     const shutdown = new AbortController();
-    const { runner, value } = setup({ shutdown: shutdown.signal });
+    const lines: { level: number; msg: string }[] = [];
+    const log = pino(
+      { level: 'info' },
+      { write: (line: string) => void lines.push(JSON.parse(line)) },
+    );
+    const { runner, value } = setup({ shutdown: shutdown.signal, log });
     const started = deferred<void>();
     const slow = runner(
       fakeCollector('slow', () => {
@@ -201,8 +206,13 @@ describe('CollectorRunner', () => {
     await started.promise;
     shutdown.abort(new Error('shutting down'));
     expect(await run).toBe(false);
-    expect(slow.currentStatus.lastError).toBe('shutting down');
-    expect(await value('chom_collector_errors_total', { collector: 'slow' })).toBe(1);
+    // The source did not fail: no error logged or counted, no failed status.
+    expect(lines.filter((line) => line.level >= 50)).toEqual([]);
+    expect(lines.map((line) => line.msg)).toContain('run stopped: shutting down or reloading');
+    expect(slow.currentStatus.lastError).toBeUndefined();
+    expect(slow.currentStatus.lastSuccess).toBeUndefined();
+    expect(await value('chom_collector_errors_total', { collector: 'slow' })).toBe(0);
+    expect(await value('chom_collector_success', { collector: 'slow' })).toBeUndefined();
   });
 
   it('returns the run in flight instead of starting a second one', async () => {

@@ -200,6 +200,12 @@ export class CollectorRunner {
       return true;
     } catch (error) {
       const seconds = (now() - started) / 1000;
+      // Cut short by a shutdown or a reload (the runner is being replaced): the
+      // source did not fail, so no error is logged, counted or shown.
+      if (shutdown.aborted) {
+        this.log.info({ durationSeconds: seconds }, 'run stopped: shutting down or reloading');
+        return false;
+      }
       selfMetrics.success.set(labels, 0);
       selfMetrics.errors.inc(labels);
       selfMetrics.duration.set(labels, seconds);

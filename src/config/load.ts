@@ -1,12 +1,30 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { FileRefused, readBoundedFile } from './bounded-file.js';
 import { type Config, configSchema } from './schema.js';
+import { parseYamlText } from './yaml-text.js';
 
-/** A configuration that cannot be used; the message names every bad key. */
+/**
+ * Bounds on what a configuration may cost to read and to report. A config file
+ * of a few hundred kB is already very large (fifty custom queries fit in 50 kB);
+ * the cap bounds the memory and time of parsing it (on a worker thread).
+ */
+export const configLimits = {
+  configFileBytes: 256 * 1024,
+  secretFileBytes: 64 * 1024,
+  /** Problems listed in the message (the 400 body of a refused reload, the log, stderr). */
+  listedProblems: 20,
+  /** Unknown keys named in one problem. */
+  listedKeys: 10,
+} as const;
+
+/** A configuration that cannot be used; the message names every bad key, up to a bound. */
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    const listed = problems.slice(0, configLimits.listedProblems);
+    const more = problems.length - listed.length;
+    const lines = listed.map((p) => `  - ${p}`);
+    if (more > 0) lines.push(`  ... and ${more} more problem${more === 1 ? '' : 's'}`);
+    super(`invalid configuration:\n${lines.join('\n')}`);
     this.name = 'ConfigError';
   }
 }
@@ -39,13 +57,15 @@ export const supportedEnvironment = [
 /**
  * Loads the configuration: the YAML file named by `CHOM_CONFIG` (optional), then
  * environment overrides, then validation. Secrets may come from `<VAR>_FILE`.
- * This is the only place that reads the environment.
+ * This is the only place that reads the environment. Files are read
+ * asynchronously and with a size cap, so a reload never blocks the event loop
+ * on a file (a FIFO, a device, a slow mount).
  */
-export function loadConfig(env: Env = process.env, file = env.CHOM_CONFIG): Config {
+export async function loadConfig(env: Env = process.env, file = env.CHOM_CONFIG): Promise<Config> {
   const problems: string[] = [];
-  const raw = file ? readYamlFile(file, problems) : {};
+  const raw = file ? await readYamlFile(file, problems) : {};
   for (const { env: name, path, type } of envKeys) {
-    const value = readEnvOrFile(env, name, problems);
+    const value = await readEnvOrFile(env, name, problems);
     if (value === undefined) continue;
     if (type === 'int' && !/^\d+$/.test(value.trim())) {
       problems.push(`${name}: expected an integer, got "${value}"`);
@@ -70,7 +90,9 @@ export function parseConfig(raw: unknown): Config {
 function describeIssue(issue: z.core.$ZodIssue): string {
   const where = issue.path.length > 0 ? issue.path.join('.') : '(root)';
   if (issue.code === 'unrecognized_keys') {
-    return `${where}: unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    const listed = issue.keys.slice(0, configLimits.listedKeys).map((k) => `"${k.slice(0, 100)}"`);
+    const more = issue.keys.length - listed.length;
+    return `${where}: unknown key(s) ${listed.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
   }
   if (issue.code === 'invalid_key') {
     // A record key (a custom query's name): say what a key must look like.
@@ -79,43 +101,35 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `${where}: ${issue.message}`;
 }
 
-function readYamlFile(file: string, problems: string[]): Record<string, unknown> {
+async function readYamlFile(file: string, problems: string[]): Promise<Record<string, unknown>> {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = (await readBoundedFile(file, configLimits.configFileBytes)).toString('utf8');
   } catch (error) {
-    problems.push(`CHOM_CONFIG: cannot read config file "${file}": ${(error as Error).message}`);
+    const reason = error instanceof FileRefused ? error.message : String(error);
+    problems.push(`CHOM_CONFIG: ${reason}`);
     return {};
   }
-  try {
-    const parsed: unknown = parseYaml(text);
-    if (parsed === null || parsed === undefined) return {};
-    if (typeof parsed !== 'object' || Array.isArray(parsed)) {
-      problems.push(`${file}: expected a mapping at the top level`);
-      return {};
-    }
-    return parsed as Record<string, unknown>;
-  } catch (error) {
-    // The parser's message quotes the offending line, which may hold a secret: give its position only.
-    const { code, linePos } = error as { code?: string; linePos?: { line: number; col: number }[] };
-    const at = linePos?.[0] ? ` at line ${linePos[0].line}, column ${linePos[0].col}` : '';
-    problems.push(`${file}: not valid YAML${at}${code ? ` (${code})` : ''}`);
-    return {};
-  }
+  const parsed = await parseYamlText(text, file);
+  problems.push(...parsed.problems);
+  return parsed.value;
 }
 
 /** `NAME` wins over `NAME_FILE`; a file's trailing newline is not part of the secret. */
-function readEnvOrFile(env: Env, name: string, problems: string[]): string | undefined {
+async function readEnvOrFile(
+  env: Env,
+  name: string,
+  problems: string[],
+): Promise<string | undefined> {
   const direct = env[name];
   if (direct !== undefined && direct !== '') return direct;
   const file = env[`${name}_FILE`];
   if (file === undefined || file === '') return undefined;
   try {
-    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    const bytes = await readBoundedFile(file, configLimits.secretFileBytes);
+    return bytes.toString('utf8').replace(/\r?\n$/, '');
   } catch (error) {
-    problems.push(
-      `${name}_FILE: cannot read "${file}": ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
-    );
+    problems.push(`${name}_FILE: ${error instanceof FileRefused ? error.message : String(error)}`);
     return undefined;
   }
 }

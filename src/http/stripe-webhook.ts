@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import Stripe from 'stripe';
-import type { Exporter, WebhookOutcome } from '../exporter.js';
+import { type Exporter, type WebhookOutcome, webhookOutcomes } from '../exporter.js';
+import { ThrottledWarning } from './throttled-warning.js';
 
 /** The signing secret and tolerance in force; undefined when webhooks are off. */
 export type WebhookSettings = () =>
@@ -23,13 +24,23 @@ const bodyLimitBytes = 256 * 1024;
  * objects for re-reading and brings the billing run forward. Answers 200 to
  * every verified event (Stripe retries anything else), 400 naming what is wrong
  * otherwise; nothing in the body is trusted or logged before verification.
+ * Registered only when a secret is configured at startup; a reload that removes
+ * it makes the route answer 404 before reading any body.
  */
 export function registerStripeWebhook(
   app: FastifyInstance,
   exporter: Exporter,
   settings: WebhookSettings,
 ): void {
+  for (const outcome of webhookOutcomes) exporter.recordWebhook(outcome, 0);
+  // Refusals need no credentials to cause: logged at a bounded rate, all counted.
+  const refusals = new ThrottledWarning(app.log, 'refused a Stripe webhook delivery');
+  app.addHook('onClose', async () => refusals.flush());
   void app.register(async (scope) => {
+    // Webhooks turned off by a reload: the route answers as if absent, before any body is read.
+    scope.addHook('onRequest', async (_request, reply) => {
+      if (!settings()) return reply.code(404).send({ status: 'not found' });
+    });
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
       '*',
@@ -38,11 +49,9 @@ export function registerStripeWebhook(
     );
     // The body limit is enforced while parsing, before the route runs: counted here.
     scope.setErrorHandler((error: FastifyError, request, reply) => {
-      // Webhooks off: the route does not exist, whatever the size of the body.
-      if (!settings()) return reply.code(404).send({ status: 'not found' });
       if (error.statusCode === 413) {
         exporter.recordWebhook('too_large');
-        request.log.warn({ outcome: 'too_large' }, 'refused a Stripe webhook delivery');
+        refusals.warn({ outcome: 'too_large', reqId: request.id });
         return reply
           .code(413)
           .send({ status: 'refused', error: `body is larger than ${bodyLimitBytes} bytes` });
@@ -51,10 +60,11 @@ export function registerStripeWebhook(
     });
     scope.post(stripeWebhookPath, async (request, reply) => {
       const current = settings();
+      // Checked before the body too (onRequest); a reload may land in between.
       if (!current) return reply.code(404).send({ status: 'not found' });
       const refuse = (outcome: WebhookOutcome, error: string) => {
         exporter.recordWebhook(outcome);
-        request.log.warn({ outcome, reason: error }, 'refused a Stripe webhook delivery');
+        refusals.warn({ outcome, reason: error, reqId: request.id });
         return reply.code(400).send({ status: 'refused', error });
       };
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);

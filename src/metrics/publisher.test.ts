@@ -143,4 +143,22 @@ describe('SeriesPublisher', () => {
     ]);
     expect(result).toEqual({ series: 2, rejected: [] });
   });
+
+  it('cuts label values at 128 characters, never inside an emoji, before looking for repeats', () => {
+    const publisher = new SeriesPublisher(specs);
+    const long = 'x'.repeat(10_000);
+    // 127 characters, then an emoji (two UTF-16 units) across the 128th: kept whole.
+    const emoji = `${'y'.repeat(127)}😀tail`;
+    const result = publisher.publish([
+      sample('chom_signups_total', 1, { channel: long }),
+      sample('chom_signups_total', 2, { channel: `${long}-different-after-128` }),
+      sample('chom_signups_total', 3, { channel: emoji }),
+    ]);
+    expect(result.series).toBe(2);
+    expect(result.rejected.map((r) => r.reason)).toEqual(['duplicate_series']);
+    expect(sampleLines(publisher.exposition)).toEqual([
+      `chom_signups_total{channel="${'x'.repeat(128)}"} 1`,
+      `chom_signups_total{channel="${'y'.repeat(127)}😀"} 3`,
+    ]);
+  });
 });

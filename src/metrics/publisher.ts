@@ -1,6 +1,29 @@
 import { renderFamilies } from './exposition.js';
 import type { MetricSpec, Sample } from './spec.js';
 
+/**
+ * Longest label value exported, in characters: a value from the source (a
+ * custom query's label, an organization name) that runs to kilobytes would
+ * bloat every scrape and Prometheus's index.
+ */
+export const maxLabelValueLength = 128;
+
+/** Cuts a value to `maxLabelValueLength` characters, never inside a surrogate pair (an emoji). */
+export function cutLabelValue(value: string): string {
+  // UTF-16 length bounds the character count from above: most values stop here.
+  if (value.length <= maxLabelValueLength) return value;
+  return Array.from(value).slice(0, maxLabelValueLength).join('');
+}
+
+function withCutLabels(sample: Sample): Sample {
+  const values = Object.values(sample.labels);
+  if (values.every((value) => value.length <= maxLabelValueLength)) return sample;
+  const labels = Object.fromEntries(
+    Object.entries(sample.labels).map(([name, value]) => [name, cutLabelValue(value)]),
+  );
+  return { ...sample, labels };
+}
+
 export interface PublishResult {
   readonly series: number;
   readonly rejected: readonly { reason: string; sample: Sample }[];
@@ -42,7 +65,9 @@ export class SeriesPublisher {
     const rejected: { reason: string; sample: Sample }[] = [];
     const accepted: Sample[] = [];
     const seen = new Set<string>();
-    for (const sample of samples) {
+    for (const original of samples) {
+      // Cut before the duplicate check: two values alike in their first 128 characters are one series.
+      const sample = withCutLabels(original);
       const spec = this.specs.get(sample.metric);
       const reason = spec ? rejectionReason(spec, sample) : 'unknown_metric';
       if (reason) {

@@ -1,7 +1,7 @@
 import { createPostgresMonthStartStore } from '../billing/month-start-store.js';
 import type { Config } from '../config/schema.js';
 import { noDatabase } from './no-database.js';
-import { createPostgresSource } from './postgres.js';
+import { createPostgresSource, type PostgresSourceOptions } from './postgres.js';
 import type { BillingSnapshotSource, Sources } from './sources.js';
 
 export interface SourceOverrides {
@@ -10,18 +10,41 @@ export interface SourceOverrides {
   readonly stripe?: BillingSnapshotSource;
 }
 
+/** What each database client was built from; kept in memory only, never logged. */
+const builtFrom = new WeakMap<object, string>();
+
+/** A client built from `settings`, or the previous one built from the same settings. */
+function reuseOrCreate<T extends object>(
+  settings: unknown,
+  previous: readonly (T | undefined)[],
+  create: () => T,
+): T {
+  const fingerprint = JSON.stringify(settings);
+  const same = previous.find((client) => client && builtFrom.get(client) === fingerprint);
+  if (same) return same;
+  const created = create();
+  builtFrom.set(created, fingerprint);
+  return created;
+}
+
 /**
  * Builds the database clients from config; the events pool is shared when it
- * is the same database. Without `appUrl` (nothing enabled reads the app
- * database) there is no app pool.
+ * is the same database. Given the sources in use (a reload), a client whose
+ * settings did not change is kept, with its connections: a reload then opens
+ * none, and connections stay within poolSize however often it happens. Without
+ * `appUrl` (nothing enabled reads the app database) there is no app pool.
  */
 export function createSources(
   config: Config,
   appUrl: string | undefined,
   overrides: SourceOverrides = {},
+  previous?: Sources,
 ): Sources {
+  const pools = previous ? [previous.app, previous.events] : [];
+  const postgres = (options: PostgresSourceOptions) =>
+    reuseOrCreate(options, pools, () => createPostgresSource(options));
   const app = appUrl
-    ? createPostgresSource({
+    ? postgres({
         connectionString: appUrl,
         poolSize: config.database.poolSize,
         statementTimeoutSeconds: config.database.statementTimeoutSeconds,
@@ -31,12 +54,18 @@ export function createSources(
     : noDatabase;
   const stateUrl = overrides.stateUrl ?? config.stateDatabase.url;
   const billing = {
-    ...(stateUrl ? { monthStartStore: createPostgresMonthStartStore(stateUrl) } : {}),
+    ...(stateUrl
+      ? {
+          monthStartStore: reuseOrCreate(stateUrl, [previous?.monthStartStore], () =>
+            createPostgresMonthStartStore(stateUrl),
+          ),
+        }
+      : {}),
     ...(overrides.stripe ? { stripe: overrides.stripe } : {}),
   };
   const eventsUrl = config.events.url;
   if (!eventsUrl || eventsUrl === appUrl) return { app, events: app, ...billing };
-  const events = createPostgresSource({
+  const events = postgres({
     connectionString: eventsUrl,
     poolSize: config.events.poolSize,
     statementTimeoutSeconds: config.events.statementTimeoutSeconds,
@@ -46,12 +75,13 @@ export function createSources(
   return { app, events, ...billing };
 }
 
-/** Closes every distinct pool and client once. */
-export async function closeSources(sources: Sources): Promise<void> {
-  const closables = [
-    ...new Set([sources.app, sources.events]),
-    sources.monthStartStore,
-    sources.stripe,
-  ];
-  await Promise.all(closables.map((source) => source?.close()));
+/** Closes every distinct pool and client once, except those `kept` (in use by a newer set). */
+export async function closeSources(sources: Sources, kept?: Sources): Promise<void> {
+  const inUse = new Set<unknown>(
+    kept ? [kept.app, kept.events, kept.monthStartStore, kept.stripe] : [],
+  );
+  const closables = new Set([sources.app, sources.events, sources.monthStartStore, sources.stripe]);
+  await Promise.all(
+    [...closables].filter((source) => !inUse.has(source)).map((source) => source?.close()),
+  );
 }

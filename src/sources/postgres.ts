@@ -1,6 +1,8 @@
-import pg from 'pg';
-import { Semaphore } from './semaphore.js';
+import type pg from 'pg';
+import { AbortedError, type Session, SessionPool } from './session-pool.js';
 import type { QueryFn, SqlSource } from './sources.js';
+
+export { AbortedError } from './session-pool.js';
 
 export interface PostgresSourceOptions {
   readonly connectionString: string;
@@ -15,99 +17,118 @@ const keepText = {
   getTypeParser: () => (text: string) => text,
 } as unknown as pg.CustomTypesConfig;
 
-/** Thrown when a run is cut off; the runner reports it as a timeout. */
-export class AbortedError extends Error {
-  constructor(reason: unknown) {
-    super(reason instanceof Error ? reason.message : 'aborted');
-    this.name = 'AbortedError';
+/**
+ * After a cancel request, how long a run may take to wind down (the statement
+ * fails at once on a healthy server) before its connection is closed anyway.
+ */
+const cancelGraceMs = 3_000;
+
+/**
+ * A pool of sessions behind the read-only contract. Sessions are read-only by
+ * default (`default_transaction_read_only`), and every run also opens its
+ * transaction READ ONLY, so an override query that tries to write fails on the
+ * server. A run cut short (timeout, reload, shutdown) cancels its statement on
+ * the server before its connection is given back or closed.
+ */
+export function createPostgresSource(options: PostgresSourceOptions): SqlSource {
+  const pool = new SessionPool({
+    connectionString: options.connectionString,
+    size: options.poolSize,
+    connectTimeoutMs: options.connectTimeoutSeconds * 1000,
+    idleTimeoutMs: 60_000,
+    applicationName: options.applicationName,
+    // ISO dates whatever the server's default, for the text cells of asText.
+    // Startup options are the session's defaults: DISCARD ALL returns to them.
+    options: '-c default_transaction_read_only=on -c datestyle=ISO',
+  });
+  const timeoutMs = Math.max(1, Math.round(options.statementTimeoutSeconds * 1000));
+  return {
+    async readOnly(signal, work) {
+      signal.throwIfAborted();
+      // Runs queue for a slot in the pool, so the connect timeout measures the
+      // connection itself and not the wait behind other collectors.
+      const session = await pool.acquire(signal);
+      return runReadOnly(session, timeoutMs, work);
+    },
+    close: () => pool.close(),
+  };
+}
+
+async function runReadOnly<T>(
+  session: Session,
+  timeoutMs: number,
+  work: (query: QueryFn) => Promise<T>,
+): Promise<T> {
+  const { client, signal } = session;
+  let aborted: AbortedError | undefined;
+  let cancelled: Promise<void> | undefined;
+  let lastResort: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    aborted = new AbortedError(signal.reason);
+    // The statement stops on the server first; only if that fails is the socket cut.
+    cancelled = session.cancel().then((delivered) => {
+      if (!delivered) session.destroy();
+    });
+    lastResort = setTimeout(() => session.destroy(), cancelGraceMs);
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    if (signal.aborted) throw new AbortedError(signal.reason);
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    // Transaction-scoped, so nothing outlives the run: the timeout bounds each
+    // query on the server even if the client goes away; windows and month
+    // boundaries (current_date, date_trunc) are taken in UTC on every server.
+    await client.query({
+      text: "SELECT set_config('statement_timeout', $1, true), set_config('TimeZone', 'UTC', true), set_config('DateStyle', 'ISO', true)",
+      values: [String(timeoutMs)],
+    });
+    const query: QueryFn = async (sql, params = [], { asText = false } = {}) => {
+      if (aborted) throw aborted;
+      // The extended protocol takes exactly one statement even without
+      // parameters, so `...; COMMIT; BEGIN READ WRITE; ...` cannot step out of
+      // the read-only transaction (the simple protocol would run all three).
+      // pg supports queryMode; @types/pg does not declare it yet.
+      const config: pg.QueryConfig & { queryMode: 'extended' } = {
+        text: sql,
+        values: [...params],
+        queryMode: 'extended',
+        ...(asText ? { types: keepText } : {}),
+      };
+      const result = await client.query(config);
+      return { rows: result.rows, columns: result.fields.map((field) => field.name) };
+    };
+    const value = await work(query);
+    if (aborted) throw aborted;
+    return value;
+  } catch (error) {
+    throw aborted ?? error;
+  } finally {
+    // A cancel sent reaches the server before the reset does.
+    await cancelled;
+    const abortedBeforeReset = aborted !== undefined;
+    // Still listening: a reset that hangs is cut by the run's timeout too.
+    const reset = await resetSession(client);
+    signal.removeEventListener('abort', onAbort);
+    await cancelled;
+    clearTimeout(lastResort);
+    // A cancel sent during the reset could land on the next run's statement: not reused.
+    session.release(reset && (abortedBeforeReset || aborted === undefined));
   }
 }
 
 /**
- * A pg Pool behind the read-only contract. Sessions are read-only by default
- * (`default_transaction_read_only`), and every run also opens its transaction
- * READ ONLY, so an override query that tries to write fails on the server.
+ * Leaves the connection as a new one would be, for the next run. A read-only
+ * transaction has nothing to commit, and ROLLBACK also undoes what a query set
+ * for the session inside it (set_config(..., false)); DISCARD ALL then drops
+ * what outlives a transaction: session advisory locks, prepared statements,
+ * LISTEN, cursors WITH HOLD. Any failure closes the connection instead.
  */
-export function createPostgresSource(options: PostgresSourceOptions): SqlSource {
-  const pool = new pg.Pool({
-    connectionString: options.connectionString,
-    max: options.poolSize,
-    connectionTimeoutMillis: options.connectTimeoutSeconds * 1000,
-    idleTimeoutMillis: 60_000,
-    application_name: options.applicationName,
-    // ISO dates whatever the server's default, for the text cells of asText.
-    options: '-c default_transaction_read_only=on -c datestyle=ISO',
-  });
-  // An idle client losing its connection must not crash the process; the next
-  // run gets a fresh connection and reports the failure if it persists.
-  pool.on('error', () => {});
-
-  const slots = new Semaphore(options.poolSize);
-
-  return {
-    async readOnly(signal, work) {
-      // Runs queue here rather than in the pool, so the connect timeout measures
-      // the connection itself and not the wait behind other collectors.
-      const release = await slots.acquire(signal);
-      try {
-        return await runReadOnly(signal, work);
-      } finally {
-        release();
-      }
-    },
-    async close() {
-      await pool.end();
-    },
-  };
-
-  async function runReadOnly<T>(
-    signal: AbortSignal,
-    work: (query: QueryFn) => Promise<T>,
-  ): Promise<T> {
-    signal.throwIfAborted();
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    // Releasing with an error destroys the connection instead of pooling it.
-    const discard = (error: Error) => {
-      if (broken) return;
-      broken = error;
-      client.release(error);
-    };
-    // Destroying the connection ends the query on the server side too.
-    const onAbort = () => discard(new AbortedError(signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const timeoutMs = Math.max(1, Math.round(options.statementTimeoutSeconds * 1000));
-      await client.query(`SET LOCAL statement_timeout = ${timeoutMs}`);
-      // Windows and month boundaries (current_date, date_trunc) are taken in UTC on every server.
-      await client.query("SET LOCAL TIME ZONE 'UTC'");
-      const query: QueryFn = async (sql, params = [], { asText = false } = {}) => {
-        if (broken) throw broken;
-        // The extended protocol takes exactly one statement even without
-        // parameters, so `...; COMMIT; BEGIN READ WRITE; ...` cannot step out of
-        // the read-only transaction (the simple protocol would run all three).
-        // pg supports queryMode; @types/pg does not declare it yet.
-        const config: pg.QueryConfig & { queryMode: 'extended' } = {
-          text: sql,
-          values: [...params],
-          queryMode: 'extended',
-          ...(asText ? { types: keepText } : {}),
-        };
-        const result = await client.query(config);
-        return { rows: result.rows, columns: result.fields.map((field) => field.name) };
-      };
-      const value = await work(query);
-      await client.query('COMMIT');
-      return value;
-    } catch (error) {
-      if (broken) throw broken;
-      // A failed ROLLBACK means the connection itself is gone: do not pool it.
-      await client.query('ROLLBACK').catch((rollbackError: Error) => discard(rollbackError));
-      throw error;
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      if (!broken) client.release();
-    }
+async function resetSession(client: pg.Client): Promise<boolean> {
+  try {
+    await client.query('ROLLBACK');
+    await client.query('DISCARD ALL');
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -345,6 +345,24 @@ describe('custom SQL metrics', () => {
     expect(rejectedRows(samples, 'custom_plans', 'null_value')).toBe(1);
   });
 
+  it('cuts label values at 128 characters, as every label is', async () => {
+    const exporter = exporterWith({
+      plans: {
+        sql: `SELECT repeat('p', 10000) || plan AS plan, seats, signups_ever FROM plan_stats
+              WHERE plan = 'pro'`,
+        labels: ['plan'],
+        metrics: planMetrics,
+      },
+    });
+    expect(await exporter.runOnce()).toBe(0);
+    const text = await exporter.exposition();
+    const samples = parseExposition(text);
+    expect(seriesOf(samples, 'chom_custom_plan_seats')).toEqual({
+      [JSON.stringify({ plan: 'p'.repeat(128) })]: 25,
+    });
+    expect(promtoolCheckMetrics(text).status).toBe(0);
+  });
+
   it('exports a NULL label empty with nullLabels: empty', async () => {
     const exporter = exporterWith({
       plans: {

@@ -43,7 +43,7 @@ describe('faults', () => {
       ).toBe(1);
       // Nothing is left running on the server.
       const { rows } = await db.sql(
-        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()",
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()",
       );
       expect(rows[0].n).toBe(0);
     } finally {
@@ -133,7 +133,7 @@ describe('faults', () => {
     const sleeping = async () =>
       (
         await db.sql(
-          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()",
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()",
         )
       ).rows[0].n;
     await waitUntil('the slow query running', 60, async () => (await sleeping()) === 1);

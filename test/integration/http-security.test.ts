@@ -7,6 +7,7 @@ import bcrypt from 'bcryptjs';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
+import { readTlsFiles } from '../../src/config/tls-files.js';
 import { Exporter } from '../../src/exporter.js';
 import { buildApp } from '../../src/http/app.js';
 import { closeSources, createSources } from '../../src/sources/create-sources.js';
@@ -79,7 +80,12 @@ describe('/metrics behind TLS and credentials', () => {
     const sources = createSources(config, 'postgres://unused@127.0.0.1:1/none');
     const exporter = new Exporter(config, sources, pino({ level: 'silent' }));
     await exporter.runOnce();
-    const app = buildApp({ exporter, logger: pino({ level: 'silent' }), server: config.server });
+    const app = buildApp({
+      exporter,
+      logger: pino({ level: 'silent' }),
+      tls: await readTlsFiles({ certFile: cert, keyFile: key }),
+      auth: () => config.server.auth,
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     if (typeof address !== 'object' || !address) throw new Error('no address');

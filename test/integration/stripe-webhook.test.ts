@@ -61,7 +61,7 @@ describe('POST /webhooks/stripe', () => {
     app = buildApp({
       exporter: built.exporter,
       logger,
-      server: { auth: { bearerToken } },
+      auth: () => ({ bearerToken }),
       webhook: () => ({ secret, toleranceSeconds: 300 }),
     });
     // Started, as the service is: webhooks bring the scheduled billing run forward.
