@@ -1,5 +1,5 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { dashboardUids } from '../kpi/alert-rules.js';
+import { dashboardUids } from '../kpi/ids.js';
 import type { KpiConfig } from '../kpi/kpi-config.js';
 import {
   barGaugePanel,
@@ -13,17 +13,15 @@ import {
   titleOf,
   units,
 } from './common.js';
+import { businessKpiQueries } from './business-kpi.queries.js';
 import { above, below, complement, pct, seedBenchmarks } from './thresholds.js';
-
-const C = 'currency="$currency"';
 
 /** Business KPI board: revenue, customer economics, churn, engagement, funnel, spend. */
 export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
   const t = kpi.thresholds;
   const cur = kpi.reportingCurrency;
   const target = kpi.mrrTargetDefault;
-  const mrr = `currency:chom_revenue_mrr:sum{${C}}`;
-  const mrrAtMonthStart = `sum by (currency) (chom_revenue_mrr_month_start{${C}})`;
+  const q = businessKpiQueries(kpi);
   const growthSteps = below({
     warning: t.mrrGrowth.warning,
     critical: negate(t.mrrDecline.critical),
@@ -43,14 +41,14 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
         name: 'currency',
         label: 'Currency',
         description: 'Money panels show one currency at a time; amounts are never converted.',
-        query: 'label_values(chom_revenue_mrr, currency)',
+        query: q.currencyValues,
         current: cur,
       }),
       filterVariable({
         name: 'tier',
         label: 'Tier',
         description: 'Pricing tiers shown in "MRR by tier".',
-        query: `label_values(chom_revenue_mrr{${C}}, tier)`,
+        query: q.tierValues,
       }),
     ],
     rows: [
@@ -61,7 +59,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             title: 'MRR ($currency)',
             description: `Monthly recurring revenue: the predictable revenue of all active subscriptions, normalised to a month, after discounts. The primary indicator of business health. A steady upward trend is healthy growth; flat or declining means more new customers or less churn are needed. Green once it reaches the monthly target of ${target} ${cur} from the KPI config. ${moneyNote}`,
             unit: units.money,
-            queries: [{ expr: mrr, legend: 'MRR ({{currency}})' }],
+            queries: [{ expr: q.mrr, legend: 'MRR ({{currency}})' }],
             thresholds: [
               { value: null, color: 'orange' },
               { value: target, color: 'green' },
@@ -75,7 +73,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             unit: units.ratio,
             queries: [
               {
-                expr: `currency:chom_revenue_mrr_growth:ratio30d{${C}}`,
+                expr: q.mrrGrowth30d,
                 legend: 'MRR growth ({{currency}})',
               },
             ],
@@ -91,7 +89,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             unit: units.ratio,
             queries: [
               {
-                expr: `(${mrr} - ${mrrAtMonthStart}) / (${mrrAtMonthStart} > 0)`,
+                expr: q.mrrGrowthThisMonth,
                 legend: 'Month to date ({{currency}})',
               },
             ],
@@ -105,7 +103,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             unit: units.ratio,
             queries: [
               {
-                expr: `currency:chom_revenue_mrr:sum{currency="${cur}"} / on (currency) max by (currency) (chom_kpi_target{kpi="mrr"})`,
+                expr: q.progressToTarget,
                 legend: 'Of target',
               },
             ],
@@ -121,9 +119,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             title: 'ARR ($currency)',
             description: `Annual recurring revenue = 12 x MRR: the yearly run-rate of current subscriptions. ${moneyNote}`,
             unit: units.money,
-            queries: [
-              { expr: `currency:chom_revenue_arr:sum{${C}}`, legend: 'ARR ({{currency}})' },
-            ],
+            queries: [{ expr: q.arr, legend: 'ARR ({{currency}})' }],
             width: 4,
             height: 5,
           }),
@@ -131,7 +127,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             title: 'ARPA ($currency)',
             description: `Average revenue per account (ARPC in the seed): MRR / paying customers. Indicates pricing effectiveness and upsell success: a low ARPA suggests a price increase or better tier segmentation; a rising ARPA shows successful upselling. ${moneyNote}`,
             unit: units.money,
-            queries: [{ expr: `chom_revenue_arpa{${C}}`, legend: 'ARPA ({{currency}})' }],
+            queries: [{ expr: q.arpa, legend: 'ARPA ({{currency}})' }],
             width: 4,
             height: 5,
           }),
@@ -140,13 +136,13 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             description: `MRR over time and a linear forecast of where it will be in 30 days if the trend of the last 7 days continues (predict_linear). The dashed line is the monthly MRR target (${target} ${cur}, from the KPI config; it applies when the currency is ${cur}). Look at the trend, not single points. ${moneyNote}`,
             unit: units.money,
             queries: [
-              { expr: mrr, legend: 'MRR ({{currency}})' },
+              { expr: q.mrr, legend: 'MRR ({{currency}})' },
               {
-                expr: `predict_linear(${mrr}[7d], 30 * 86400)`,
+                expr: q.mrrForecast,
                 legend: 'Forecast 30 days ahead ({{currency}})',
               },
               {
-                expr: 'max by (currency) (chom_kpi_target{kpi="mrr", currency=~"$currency"})',
+                expr: q.mrrTarget,
                 legend: 'Target this month ({{currency}})',
               },
             ],
@@ -169,7 +165,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             unit: units.money,
             queries: [
               {
-                expr: `sum by (tier, currency) (chom_revenue_mrr{${C}, tier=~"$tier"})`,
+                expr: q.mrrByTier,
                 legend: '{{tier}} ({{currency}})',
               },
             ],
@@ -188,7 +184,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             unit: units.money,
             queries: [
               {
-                expr: `sum by (movement, currency) (chom_revenue_mrr_movement{${C}})`,
+                expr: q.mrrMovements,
                 legend: '{{movement}}',
                 instant: true,
               },
@@ -204,9 +200,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             title: 'Net revenue retention',
             description: `NRR this month: (MRR at month start + expansion - contraction - churn) / MRR at month start. Above 100% the existing customers grow revenue on their own; orange below ${pct(t.nrr.warning)} (the alert threshold).`,
             unit: units.ratio,
-            queries: [
-              { expr: `currency:chom_revenue_nrr:ratio{${C}}`, legend: 'NRR ({{currency}})' },
-            ],
+            queries: [{ expr: q.nrr, legend: 'NRR ({{currency}})' }],
             thresholds: below(t.nrr),
             decimals: 1,
             width: 4,
@@ -219,7 +213,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             unit: units.multiple,
             queries: [
               {
-                expr: `currency:chom_revenue_quick_ratio:ratio{${C}}`,
+                expr: q.quickRatio,
                 legend: 'Quick ratio ({{currency}})',
               },
             ],
@@ -234,7 +228,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             unit: units.ratio,
             queries: [
               {
-                expr: `chom_revenue_churn_ratio{${C}}`,
+                expr: q.revenueChurn,
                 legend: '{{kind}} ({{currency}})',
               },
             ],
@@ -252,8 +246,8 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
               'Customers with MRR above zero now, and at the start of the month for comparison.',
             unit: units.count,
             queries: [
-              { expr: 'chom_customers', legend: 'Now' },
-              { expr: 'chom_customers_month_start', legend: 'At month start' },
+              { expr: q.customers, legend: 'Now' },
+              { expr: q.customersAtMonthStart, legend: 'At month start' },
             ],
             width: 4,
             height: 5,
@@ -262,7 +256,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             title: 'Customer churn (this month)',
             description: `Share of the customers paying at the start of the month who cancelled since (customers lost / customers at month start). Benchmarks: excellent < 2%, good 2-5%, concerning 5-7%, critical > 7%. Orange from ${pct(t.churnRate.warning)}, red from ${pct(t.churnRate.critical)} (the alert thresholds). Look for rising churn among high-value customers.`,
             unit: units.ratio,
-            queries: [{ expr: 'chom_customer_churn_ratio', legend: 'Churn' }],
+            queries: [{ expr: q.customerChurn, legend: 'Churn' }],
             thresholds: above(t.churnRate),
             decimals: 1,
             width: 4,
@@ -272,7 +266,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             title: 'Customer retention (this month)',
             description: `1 - customer churn: the share of customers at month start still paying. Shows product stickiness; target above 95% a month. Coloured by the same thresholds as churn (orange below ${pct(complement(t.churnRate).warning)}, red below ${pct(complement(t.churnRate).critical)}).`,
             unit: units.ratio,
-            queries: [{ expr: '1 - chom_customer_churn_ratio', legend: 'Retention' }],
+            queries: [{ expr: q.customerRetention, legend: 'Retention' }],
             thresholds: below(complement(t.churnRate)),
             decimals: 1,
             width: 4,
@@ -283,7 +277,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             description:
               'Month-to-date customer churn extrapolated to the whole month (churn x days in month / day of month): early in the month this is what churn will be if it continues at the same pace. Coloured by the churn thresholds.',
             unit: units.ratio,
-            queries: [{ expr: 'chom:customer_churn_runrate:ratio', legend: 'Run-rate' }],
+            queries: [{ expr: q.churnRunRate, legend: 'Run-rate' }],
             thresholds: above(t.churnRate),
             decimals: 1,
             width: 4,
@@ -296,7 +290,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             unit: units.count,
             queries: [
               {
-                expr: 'sum by (movement) (chom_customer_movements)',
+                expr: q.customerMovements,
                 legend: '{{movement}}',
                 instant: true,
               },
@@ -313,9 +307,9 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             description: `Month-to-date churn, its whole-month run-rate and retention (1 - churn). The dashed lines are the churn alert thresholds (${pct(t.churnRate.warning)}, ${pct(t.churnRate.critical)}). Churn resets on the 1st of each month.`,
             unit: units.ratio,
             queries: [
-              { expr: 'chom_customer_churn_ratio', legend: 'Churn (month to date)' },
-              { expr: 'chom:customer_churn_runrate:ratio', legend: 'Churn run-rate' },
-              { expr: '1 - chom_customer_churn_ratio', legend: 'Retention' },
+              { expr: q.customerChurn, legend: 'Churn (month to date)' },
+              { expr: q.churnRunRate, legend: 'Churn run-rate' },
+              { expr: q.customerRetention, legend: 'Retention' },
             ],
             thresholds: above(t.churnRate),
             thresholdLines: true,
@@ -333,7 +327,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             unit: units.money,
             queries: [
               {
-                expr: `currency:chom_customer_acquisition_cost:ratio30d{${C}}`,
+                expr: q.cac,
                 legend: 'CAC ({{currency}})',
               },
             ],
@@ -345,9 +339,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             title: 'LTV ($currency)',
             description: `Customer lifetime value: ARPA x gross margin (${kpi.grossMargin}) / monthly churn run-rate. The revenue a customer is expected to bring over its lifetime, and so how much you can spend to acquire one. Empty while nobody churned this month. ${moneyNote}`,
             unit: units.money,
-            queries: [
-              { expr: `currency:chom_customer_ltv:estimate{${C}}`, legend: 'LTV ({{currency}})' },
-            ],
+            queries: [{ expr: q.ltv, legend: 'LTV ({{currency}})' }],
             width: 4,
             height: 6,
           }),
@@ -355,9 +347,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             title: 'LTV : CAC',
             description: `Customer value per unit of acquisition cost. Below 1 each customer loses money; 1-3 is weak; 3-5 is good, sustainable growth; above 5 consider investing more in growth. Red below ${t.ltvToCac.critical}, orange below ${t.ltvToCac.warning} (alert thresholds). When low: reduce CAC or improve retention and pricing.`,
             unit: units.multiple,
-            queries: [
-              { expr: `currency:chom_ltv_to_cac:ratio{${C}}`, legend: 'LTV:CAC ({{currency}})' },
-            ],
+            queries: [{ expr: q.ltvToCac, legend: 'LTV:CAC ({{currency}})' }],
             thresholds: below(t.ltvToCac),
             decimals: 1,
             width: 4,
@@ -367,9 +357,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             title: 'CAC payback (months)',
             description: `Months of gross margin a new customer needs to repay its acquisition cost: CAC / (ARPA x gross margin ${kpi.grossMargin}). Shorter is better; under 12 months is typical for healthy SaaS.`,
             unit: units.multiple,
-            queries: [
-              { expr: `currency:chom_cac_payback:months{${C}}`, legend: 'Payback ({{currency}})' },
-            ],
+            queries: [{ expr: q.cacPayback, legend: 'Payback ({{currency}})' }],
             decimals: 1,
             width: 4,
             height: 6,
@@ -379,9 +367,9 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             description: `Lifetime value against acquisition cost. The gap between the lines is the margin earned on each new customer; LTV should stay at least ${t.ltvToCac.warning ?? 3} times CAC. ${moneyNote}`,
             unit: units.money,
             queries: [
-              { expr: `currency:chom_customer_ltv:estimate{${C}}`, legend: 'LTV ({{currency}})' },
+              { expr: q.ltv, legend: 'LTV ({{currency}})' },
               {
-                expr: `currency:chom_customer_acquisition_cost:ratio30d{${C}}`,
+                expr: q.cac,
                 legend: 'CAC ({{currency}})',
               },
             ],
@@ -399,9 +387,9 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
               'Distinct users with a session in the last 24 hours (DAU), 7 days (WAU) and 30 days (MAU). Indicates engagement and value delivery; WAU suits products used weekly.',
             unit: units.count,
             queries: [
-              { expr: 'chom_users_active_daily', legend: 'DAU' },
-              { expr: 'chom_users_active_weekly', legend: 'WAU' },
-              { expr: 'chom_users_active_monthly', legend: 'MAU' },
+              { expr: q.dau, legend: 'DAU' },
+              { expr: q.wau, legend: 'WAU' },
+              { expr: q.mau, legend: 'MAU' },
             ],
             width: 8,
             height: 6,
@@ -410,7 +398,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             title: 'DAU / MAU',
             description: `Stickiness: the share of monthly users active on a given day. Above ${pct(seedBenchmarks.dauMauVeryEngaged)} is a very engaged user base, 10-20% moderate, below 10% low (investigate drop-off). Orange below ${pct(t.dauMau.warning)} (the alert threshold).`,
             unit: units.ratio,
-            queries: [{ expr: 'chom:users_dau_mau:ratio', legend: 'DAU/MAU' }],
+            queries: [{ expr: q.dauMau, legend: 'DAU/MAU' }],
             thresholds: below(t.dauMau),
             decimals: 1,
             width: 4,
@@ -422,9 +410,9 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
               'DAU, WAU and MAU over time. A growing gap between DAU and MAU means users come less often.',
             unit: units.count,
             queries: [
-              { expr: 'chom_users_active_daily', legend: 'DAU' },
-              { expr: 'chom_users_active_weekly', legend: 'WAU' },
-              { expr: 'chom_users_active_monthly', legend: 'MAU' },
+              { expr: q.dau, legend: 'DAU' },
+              { expr: q.wau, legend: 'WAU' },
+              { expr: q.mau, legend: 'MAU' },
             ],
             width: 12,
             height: 6,
@@ -441,22 +429,22 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             unit: units.count,
             queries: [
               {
-                expr: 'sum(increase(chom_funnel_signups_total[$__range]))',
+                expr: q.funnelSignups,
                 legend: '1. Signed up',
                 instant: true,
               },
               {
-                expr: 'sum(increase(chom_funnel_activated_total[$__range]))',
+                expr: q.funnelActivated,
                 legend: '2. Activated',
                 instant: true,
               },
               {
-                expr: 'sum(increase(chom_funnel_trial_started_total[$__range]))',
+                expr: q.funnelTrialStarted,
                 legend: '3. Started a trial',
                 instant: true,
               },
               {
-                expr: 'sum(increase(chom_funnel_paid_total[$__range]))',
+                expr: q.funnelPaid,
                 legend: '4. Converted to paid',
                 instant: true,
               },
@@ -469,7 +457,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             title: 'Signup → activation (7 days)',
             description: `Share of signups who completed activation, over the last 7 days. Target above 60%. Orange below ${pct(t.activationRate.warning)} (the alert threshold). If low: simplify onboarding, improve the first-run experience, add product tours.`,
             unit: units.ratio,
-            queries: [{ expr: 'chom:funnel_activation:ratio7d', legend: 'Activation' }],
+            queries: [{ expr: q.activation7d, legend: 'Activation' }],
             thresholds: below(t.activationRate),
             decimals: 1,
             width: 4,
@@ -479,7 +467,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             title: 'Activation → trial (30 days)',
             description: `Share of activated users who started a trial, over 30 days. Target above ${pct(seedBenchmarks.trialStart)} (seed benchmark): a clear value proposition and an easy trial start help.`,
             unit: units.ratio,
-            queries: [{ expr: 'chom:funnel_trial_start:ratio30d', legend: 'Trial start' }],
+            queries: [{ expr: q.trialStart30d, legend: 'Trial start' }],
             thresholds: below({ warning: seedBenchmarks.trialStart, critical: null }),
             decimals: 1,
             width: 4,
@@ -489,7 +477,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             title: 'Trial → paid (30 days)',
             description: `Share of trials that became paying customers, over 30 days. Excellent above 40%, good 25-40%, needs improvement below 25%. Red below ${pct(t.trialToPaid.critical)}, orange below ${pct(t.trialToPaid.warning)} (alert thresholds). Improve by engaging users during the trial and demonstrating ROI early.`,
             unit: units.ratio,
-            queries: [{ expr: 'chom:funnel_trial_to_paid:ratio30d', legend: 'Trial to paid' }],
+            queries: [{ expr: q.trialToPaid30d, legend: 'Trial to paid' }],
             thresholds: below(t.trialToPaid),
             decimals: 1,
             width: 4,
@@ -506,11 +494,11 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             unit: units.money,
             queries: [
               {
-                expr: `sum by (currency) (chom_marketing_spend{window="30bd", ${C}})`,
+                expr: q.spend30bd,
                 legend: '30 days ({{currency}})',
               },
               {
-                expr: `sum by (currency) (chom_marketing_spend{window="7bd", ${C}})`,
+                expr: q.spend7bd,
                 legend: '7 days ({{currency}})',
               },
             ],
@@ -523,7 +511,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             unit: units.money,
             queries: [
               {
-                expr: `sum by (channel, currency) (chom_marketing_spend{window="30bd", ${C}})`,
+                expr: q.spendByChannel30bd,
                 legend: '{{channel}}',
                 instant: true,
               },
@@ -537,7 +525,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             unit: units.money,
             queries: [
               {
-                expr: `sum by (channel, currency) (chom_marketing_spend{window="7bd", ${C}})`,
+                expr: q.spendByChannel7bd,
                 legend: '{{channel}} ({{currency}})',
               },
             ],

@@ -7,12 +7,14 @@ import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { dashboardUids } from '../kpi/alert-rules.js';
+import {
+  type DashboardKey,
+  dashboardTitles,
+  dashboardUids,
+  datasourceName,
+  datasourceUid,
+} from '../kpi/ids.js';
 import { neutral, type Step } from './thresholds.js';
-
-/** The uid of the provisioned Prometheus datasource (grafana/provisioning/datasources). */
-export const datasourceUid = 'chom-prometheus';
-export const datasourceName = 'CHOM Prometheus';
 
 /** Every panel and query reads the datasource chosen in the `datasource` variable. */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, not a JS template.
@@ -324,22 +326,16 @@ export interface BoardSpec {
   readonly rows: readonly Row[];
 }
 
-const boardTitles: Record<keyof typeof dashboardUids, string> = {
-  business: 'CHOM / Business KPIs',
-  customerSuccess: 'CHOM / Customer Success',
-  growth: 'CHOM / Growth & Marketing',
-};
-
 /** Links to the other two boards, keeping the time range and the shared variables. */
 function boardLinks(uid: string): dashboard.DashboardLinkBuilder[] {
-  return (Object.keys(dashboardUids) as (keyof typeof dashboardUids)[])
+  return (Object.keys(dashboardUids) as DashboardKey[])
     .filter((key) => dashboardUids[key] !== uid)
     .map((key) =>
-      new dashboard.DashboardLinkBuilder(boardTitles[key])
+      new dashboard.DashboardLinkBuilder(dashboardTitles[key])
         .type(dashboard.DashboardLinkType.Link)
         .url(`/d/${dashboardUids[key]}`)
         .icon('dashboard')
-        .tooltip(`Open ${boardTitles[key]}`)
+        .tooltip(`Open ${dashboardTitles[key]}`)
         .includeVars(true)
         .keepTime(true)
         .asDropdown(false)
@@ -347,7 +343,7 @@ function boardLinks(uid: string): dashboard.DashboardLinkBuilder[] {
     );
 }
 
-export const titleOf = (key: keyof typeof dashboardUids) => boardTitles[key];
+export const titleOf = (key: DashboardKey) => dashboardTitles[key];
 
 const gridWidth = 24;
 

@@ -1,6 +1,6 @@
 import { TableCellDisplayMode } from '@grafana/grafana-foundation-sdk/common';
 import { type Dashboard, FieldColorModeId } from '@grafana/grafana-foundation-sdk/dashboard';
-import { dashboardUids } from '../kpi/alert-rules.js';
+import { dashboardUids } from '../kpi/ids.js';
 import type { KpiConfig } from '../kpi/kpi-config.js';
 import {
   barGaugePanel,
@@ -17,10 +17,8 @@ import {
   unitProperty,
   units,
 } from './common.js';
+import { growthMarketingQueries as q } from './growth-marketing.queries.js';
 import { below, pct, seedBenchmarks } from './thresholds.js';
-
-const C = 'currency="$currency"';
-const CH = 'channel=~"$channel"';
 
 /** Growth & Marketing board: acquisition, channels, campaigns, landing pages, referrals, cohorts. */
 export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
@@ -28,9 +26,6 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
   const roi = seedBenchmarks.marketingRoi;
   const email = seedBenchmarks.email;
   const moneyNote = 'Amounts are in the currency chosen above (no conversion between currencies).';
-  const campaign = (stage: string) => `max by (campaign) (chom_email_campaign_${stage})`;
-  const emailRate = (stage: string) => `${campaign(stage)} / (${campaign('sent')} > 0)`;
-  const allCampaigns = (stage: string) => `sum(chom_email_campaign_${stage})`;
 
   return buildBoard({
     uid: dashboardUids.growth,
@@ -44,14 +39,14 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
         name: 'currency',
         label: 'Currency',
         description: 'Money panels show one currency at a time; amounts are never converted.',
-        query: 'label_values(chom_marketing_spend, currency)',
+        query: q.currencyValues,
         current: kpi.reportingCurrency,
       }),
       filterVariable({
         name: 'channel',
         label: 'Channel',
         description: 'Acquisition channels shown in the channel panels.',
-        query: 'label_values(chom_users_signups_total, channel)',
+        query: q.channelValues,
       }),
     ],
     rows: [
@@ -62,7 +57,7 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             title: 'Signups (7 days)',
             description: `New user registrations over the last 7 days: the top-of-funnel health indicator; watch the trend, not single numbers. Red below ${t.weeklySignups.critical}, orange below ${t.weeklySignups.warning} (alert thresholds).`,
             unit: units.count,
-            queries: [{ expr: 'chom:users_signups:increase7d', legend: 'Signups (7 days)' }],
+            queries: [{ expr: q.signups7d, legend: 'Signups (7 days)' }],
             thresholds: below(t.weeklySignups),
             decimals: 0,
             width: 4,
@@ -73,7 +68,7 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             description:
               'Signups of the last 7 days against the 7 days before: ((this week - last week) / last week). Early stage: 20%+ weekly is strong. Needs 14 days of Prometheus history.',
             unit: units.ratio,
-            queries: [{ expr: 'chom:users_signups_growth:ratio7d', legend: 'WoW growth' }],
+            queries: [{ expr: q.signupGrowthWeekOverWeek, legend: 'WoW growth' }],
             decimals: 1,
             width: 4,
             height: 5,
@@ -82,7 +77,7 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             title: 'Activation rate (7 days)',
             description: `Share of signups who completed activation (their first meaningful action) over 7 days: the bridge from acquisition to engagement. Excellent above 70%, good 50-70%, needs work below 50%; orange below ${pct(t.activationRate.warning)} (the alert threshold).`,
             unit: units.ratio,
-            queries: [{ expr: 'chom:funnel_activation:ratio7d', legend: 'Activation' }],
+            queries: [{ expr: q.activation7d, legend: 'Activation' }],
             thresholds: below(t.activationRate),
             decimals: 1,
             width: 4,
@@ -93,7 +88,7 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             description:
               'All registered users (not deleted): the user base that signups add to and that monthly active users are drawn from.',
             unit: units.count,
-            queries: [{ expr: 'chom_users', legend: 'Registered users' }],
+            queries: [{ expr: q.registeredUsers, legend: 'Registered users' }],
             width: 4,
             height: 5,
           }),
@@ -104,12 +99,12 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             unit: units.count,
             queries: [
               {
-                expr: 'sum(increase(chom_funnel_signups_total[$__range]))',
+                expr: q.signupsInRange,
                 legend: 'Signups',
                 instant: true,
               },
               {
-                expr: 'sum(increase(chom_users_activated_total[$__range]))',
+                expr: q.activatedInRange,
                 legend: 'Activated',
                 instant: true,
               },
@@ -125,7 +120,7 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             unit: units.count,
             queries: [
               {
-                expr: `sum by (channel) (rate(chom_users_signups_total{${CH}}[$__rate_interval])) * 3600`,
+                expr: q.signupsPerHourByChannel,
                 legend: '{{channel}}',
               },
             ],
@@ -140,7 +135,7 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             unit: units.count,
             queries: [
               {
-                expr: `sum by (channel) (increase(chom_users_signups_total{${CH}}[$__range]))`,
+                expr: q.signupsByChannelInRange,
                 legend: '{{channel}}',
                 instant: true,
               },
@@ -160,7 +155,7 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             unit: units.money,
             queries: [
               {
-                expr: `sum by (channel) (chom_marketing_spend{window="30bd", ${C}, ${CH}})`,
+                expr: q.spendByChannel30bd,
                 legend: '{{channel}}',
                 instant: true,
               },
@@ -174,7 +169,7 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             unit: units.money,
             queries: [
               {
-                expr: `max by (channel) (channel:chom_cost_per_acquisition:ratio30d{${C}, ${CH}})`,
+                expr: q.costPerAcquisitionByChannel,
                 legend: '{{channel}}',
                 instant: true,
               },
@@ -188,7 +183,7 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             unit: units.multiple,
             queries: [
               {
-                expr: `max by (channel) (channel:chom_marketing_roi:ratio{${C}, ${CH}})`,
+                expr: q.marketingRoiByChannel,
                 legend: '{{channel}}',
                 instant: true,
               },
@@ -209,7 +204,7 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             unit: units.money,
             queries: [
               {
-                expr: `sum by (channel) (chom_revenue_by_channel{${C}, ${CH}})`,
+                expr: q.mrrByChannel,
                 legend: '{{channel}}',
                 instant: true,
               },
@@ -228,14 +223,14 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
               'For each recent campaign: recipients sent, opened, clicked and converted, and the open, click-through and conversion rates (of sent). Benchmarks for B2B SaaS: open 15-25%, click-through 2-5%, conversion 1-5%. Improve opens with subject lines and send times, clicks with clear calls to action, conversions with the landing page.',
             unit: units.count,
             queries: [
-              { expr: campaign('sent'), legend: 'Sent', instant: true, table: true },
-              { expr: campaign('opened'), legend: 'Opened', instant: true, table: true },
-              { expr: campaign('clicked'), legend: 'Clicked', instant: true, table: true },
-              { expr: campaign('converted'), legend: 'Converted', instant: true, table: true },
-              { expr: emailRate('opened'), legend: 'Open rate', instant: true, table: true },
-              { expr: emailRate('clicked'), legend: 'Click rate', instant: true, table: true },
+              { expr: q.campaignSent, legend: 'Sent', instant: true, table: true },
+              { expr: q.campaignOpened, legend: 'Opened', instant: true, table: true },
+              { expr: q.campaignClicked, legend: 'Clicked', instant: true, table: true },
+              { expr: q.campaignConverted, legend: 'Converted', instant: true, table: true },
+              { expr: q.campaignOpenRate, legend: 'Open rate', instant: true, table: true },
+              { expr: q.campaignClickRate, legend: 'Click rate', instant: true, table: true },
               {
-                expr: emailRate('converted'),
+                expr: q.campaignConversionRate,
                 legend: 'Conversion rate',
                 instant: true,
                 table: true,
@@ -275,17 +270,17 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             unit: units.ratio,
             queries: [
               {
-                expr: `${allCampaigns('opened')} / (${allCampaigns('sent')} > 0)`,
+                expr: q.allCampaignsOpenRate,
                 legend: 'Open rate',
                 instant: true,
               },
               {
-                expr: `${allCampaigns('clicked')} / (${allCampaigns('sent')} > 0)`,
+                expr: q.allCampaignsClickRate,
                 legend: 'Click-through rate',
                 instant: true,
               },
               {
-                expr: `${allCampaigns('converted')} / (${allCampaigns('sent')} > 0)`,
+                expr: q.allCampaignsConversionRate,
                 legend: 'Conversion rate',
                 instant: true,
               },
@@ -319,7 +314,7 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             unit: units.count,
             queries: [
               {
-                expr: 'sum by (page) (rate(chom_landing_page_visits_total[$__rate_interval])) * 3600',
+                expr: q.landingPageVisitsPerHour,
                 legend: '{{page}}',
               },
             ],
@@ -332,7 +327,7 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             unit: units.ratio,
             queries: [
               {
-                expr: 'max by (page) (page:chom_landing_page_conversion:ratio7d)',
+                expr: q.landingPageConversion7d,
                 legend: '{{page}}',
                 instant: true,
               },
@@ -351,7 +346,7 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             title: 'K-factor (30 days)',
             description: `Virality: new users each active user brings = invitations per user x invitation conversion = completed referrals over 30 days / monthly active users. Above ${seedBenchmarks.kFactorViral} growth is viral; at 1 self-sustaining; below 1 other channels are needed. Improve by making sharing easy and rewarding both sides.`,
             unit: units.multiple,
-            queries: [{ expr: 'chom:referrals_k_factor:ratio30d', legend: 'K-factor' }],
+            queries: [{ expr: q.kFactor30d, legend: 'K-factor' }],
             thresholds: below({ warning: seedBenchmarks.kFactorViral, critical: null }),
             decimals: 3,
             width: 4,
@@ -364,7 +359,7 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             unit: units.ratio,
             queries: [
               {
-                expr: 'sum(increase(chom_referrals_completed_total[$__range])) / (sum(increase(chom_referrals_sent_total[$__range])) > 0)',
+                expr: q.referralConversionInRange,
                 legend: 'Referral conversion',
                 instant: true,
               },
@@ -380,11 +375,11 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             unit: units.count,
             queries: [
               {
-                expr: 'sum(rate(chom_referrals_sent_total[$__rate_interval])) * 3600',
+                expr: q.referralsSentPerHour,
                 legend: 'Sent',
               },
               {
-                expr: 'sum(rate(chom_referrals_completed_total[$__rate_interval])) * 3600',
+                expr: q.referralsCompletedPerHour,
                 legend: 'Completed',
               },
             ],
@@ -403,7 +398,7 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             unit: units.ratio,
             queries: [
               {
-                expr: 'label_replace(label_replace(max by (cohort, month_offset) (chom_cohort_retention_ratio), "month", "M$1", "month_offset", "([0-9][0-9])"), "month", "M0$1", "month_offset", "([0-9])")',
+                expr: q.cohortRetention,
                 legend: '{{cohort}} {{month}}',
                 instant: true,
                 table: true,
@@ -442,7 +437,7 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             unit: units.count,
             queries: [
               {
-                expr: 'max by (cohort) (chom_cohort_size)',
+                expr: q.cohortSize,
                 legend: '{{cohort}}',
                 instant: true,
               },

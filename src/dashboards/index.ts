@@ -1,8 +1,8 @@
 import type { Dashboard, Panel, RowPanel } from '@grafana/grafana-foundation-sdk/dashboard';
-import type { dashboardUids } from '../kpi/alert-rules.js';
+import { type DashboardKey, datasourceUid } from '../kpi/ids.js';
 import type { KpiConfig } from '../kpi/kpi-config.js';
 import { businessKpiDashboard } from './business-kpi.js';
-import { boardJson, datasourceUid } from './common.js';
+import { boardJson } from './common.js';
 import { customerSuccessDashboard } from './customer-success.js';
 import { growthMarketingDashboard } from './growth-marketing.js';
 import {
@@ -14,7 +14,7 @@ import {
 export interface BoardFile {
   /** Path of the committed JSON, relative to the repository root. */
   readonly path: string;
-  readonly key: keyof typeof dashboardUids;
+  readonly key: DashboardKey;
   readonly dashboard: Dashboard;
 }
 

@@ -1,10 +1,5 @@
+import { type DashboardKey, exporterJob } from './ids.js';
 import type { KpiConfig, KpiThresholdName } from './kpi-config.js';
-
-export const dashboardUids = {
-  business: 'chom-business-kpi',
-  customerSuccess: 'chom-customer-success',
-  growth: 'chom-growth-marketing',
-} as const;
 
 export type Severity = 'critical' | 'warning' | 'info';
 export type Team = 'business' | 'customer-success' | 'growth' | 'sre';
@@ -24,7 +19,7 @@ export interface AlertRule {
   readonly team: Team;
   readonly summary: string;
   readonly description: string;
-  readonly dashboard?: keyof typeof dashboardUids;
+  readonly dashboard?: DashboardKey;
   readonly runbook: Runbook;
 }
 
@@ -35,7 +30,7 @@ interface ThresholdAlert {
   readonly expr: string;
   readonly for: string;
   readonly team: Team;
-  readonly dashboard: keyof typeof dashboardUids;
+  readonly dashboard: DashboardKey;
   readonly summary: string;
   readonly description: string;
   readonly runbook: Runbook;
@@ -409,7 +404,7 @@ function exporterAlerts(job: string): AlertRule[] {
 const asPercent = (value: number) => `${Number((value * 100).toFixed(4))}%`;
 
 /** Every alert, generated from the KPI config. */
-export function alertRules(kpi: KpiConfig, job = 'chom-exporter'): AlertRule[] {
+export function alertRules(kpi: KpiConfig, job = exporterJob): AlertRule[] {
   const business = thresholdAlerts.flatMap((definition) => {
     const levels = kpi.thresholds[definition.threshold];
     return (['warning', 'critical'] as const).flatMap((severity) => {

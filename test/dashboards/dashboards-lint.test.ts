@@ -3,9 +3,9 @@ import type { Dashboard, Panel } from '@grafana/grafana-foundation-sdk/dashboard
 import { describe, expect, it } from 'vitest';
 import { collectors } from '../../src/collectors/index.js';
 import { parseConfig } from '../../src/config/load.js';
-import { datasourceRef, datasourceUid } from '../../src/dashboards/common.js';
+import { datasourceRef } from '../../src/dashboards/common.js';
 import { dashboards } from '../../src/dashboards/index.js';
-import { dashboardUids } from '../../src/kpi/alert-rules.js';
+import { dashboardUids, datasourceUid } from '../../src/kpi/ids.js';
 import { recordingRules } from '../../src/kpi/recording-rules.js';
 import { selfMetricSpecs } from '../../src/metrics/self-metrics.js';
 import { exclusions, isExcluded } from './lint-exclusions.js';

@@ -1,4 +1,4 @@
-import { dashboardUids } from '../../src/kpi/alert-rules.js';
+import { dashboardUids } from '../../src/kpi/ids.js';
 
 /**
  * Exclusions from the grafana/dashboard-linter rules, in the spirit of its

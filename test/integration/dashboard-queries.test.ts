@@ -8,7 +8,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { parseConfig } from '../../src/config/load.js';
-import { dashboardUids } from '../../src/kpi/alert-rules.js';
+import { dashboardUids } from '../../src/kpi/ids.js';
 import { type RunningService, startService } from '../../src/serve.js';
 import { allQueries, boards, expand, labelValuesQuery, variablesOf } from '../dashboards/model.js';
 import {
