@@ -1,6 +1,6 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { dashboardUids } from '../kpi/ids.js';
-import type { KpiConfig } from '../kpi/kpi-config.js';
+import { cacThresholds, type KpiConfig } from '../kpi/kpi-config.js';
 import {
   barGaugePanel,
   buildBoard,
@@ -9,25 +9,29 @@ import {
   labelVariable,
   override,
   statPanel,
+  thresholdFromQuery,
+  thresholdsProperty,
   timeSeriesPanel,
   titleOf,
   units,
 } from './common.js';
-import { businessKpiQueries } from './business-kpi.queries.js';
-import { above, below, complement, pct, seedBenchmarks } from './thresholds.js';
+import { businessKpiQueries as q } from './business-kpi.queries.js';
+import { above, below, neutral, pct, seedBenchmarks } from './thresholds.js';
 
 /** Business KPI board: revenue, customer economics, churn, engagement, funnel, spend. */
 export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
   const t = kpi.thresholds;
   const cur = kpi.reportingCurrency;
-  const target = kpi.mrrTargetDefault;
-  const q = businessKpiQueries(kpi);
   const growthSteps = below({
     warning: t.mrrGrowth.warning,
     critical: negate(t.mrrDecline.critical),
   });
   const moneyNote = `Amounts are in the currency chosen above (no conversion between currencies).`;
-  const targetNote = `Colours against the KPI config's thresholds, which are in ${cur}.`;
+  const targetNote =
+    "Each currency is judged only by thresholds set in that currency (this month's target, chom_kpi_target; the KPI config's money thresholds): a currency without one is not coloured.";
+  const cacColours = cacThresholds(kpi).map(({ currency, threshold }) =>
+    override.byName(`CAC (${currency})`, [thresholdsProperty(above(threshold))]),
+  );
 
   return buildBoard({
     uid: dashboardUids.business,
@@ -57,19 +61,20 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
         cells: [
           statPanel({
             title: 'MRR ($currency)',
-            description: `Monthly recurring revenue: the predictable revenue of all active subscriptions, normalised to a month, after discounts. The primary indicator of business health. A steady upward trend is healthy growth; flat or declining means more new customers or less churn are needed. Green once it reaches the monthly target of ${target} ${cur} from the KPI config. ${moneyNote}`,
+            description: `Monthly recurring revenue: the predictable revenue of all active subscriptions, normalised to a month, after discounts. The primary indicator of business health. A steady upward trend is healthy growth; flat or declining means more new customers or less churn are needed. Green from this month's MRR target in the selected currency (chom_kpi_target, from the KPI config's mrrTargets and mrrTargetDefault), which the second query reads. ${targetNote} ${moneyNote}`,
             unit: units.money,
-            queries: [{ expr: q.mrr, legend: 'MRR ({{currency}})' }],
-            thresholds: [
-              { value: null, color: 'orange' },
-              { value: target, color: 'green' },
+            queries: [
+              { expr: q.mrr, legend: 'MRR ({{currency}})' },
+              { expr: q.mrrTarget, legend: 'Target' },
             ],
+            thresholds: neutral,
+            transformations: [thresholdFromQuery('B', 'Target', 'green')],
             width: 4,
             height: 5,
           }),
           statPanel({
             title: 'MRR growth (30 days)',
-            description: `Change of MRR against 30 days ago ((current - previous) / previous). Measures whether growth accelerates or slows. Healthy: 5-15% for established businesses, 15-30% early stage. Orange below ${pct(t.mrrGrowth.warning)}, red when MRR fell by more than ${pct(t.mrrDecline.critical)} (the alert thresholds). Needs 30 days of Prometheus history.`,
+            description: `Change of MRR against 30 days ago ((current - previous) / previous). Measures whether growth accelerates or slows. Healthy: 5-15% for established businesses, 15-30% early stage. Orange below ${pct(t.mrrGrowth.warning)}, red when MRR fell by more than ${pct(t.mrrDecline.critical)} (the alert thresholds). Empty until Prometheus holds MRR samples from 30 days ago, and for 30 days after a gap in them: never a growth over a shorter span.`,
             unit: units.ratio,
             queries: [
               {
@@ -98,8 +103,8 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             height: 5,
           }),
           statPanel({
-            title: `Progress to MRR target (${cur})`,
-            description: `MRR in ${cur} divided by this month's MRR target, exported from the KPI config as chom_kpi_target{kpi="mrr"} (mrrTargets, else mrrTargetDefault: ${target} ${cur}). 100% means the goal is met; orange below it.`,
+            title: 'Progress to MRR target ($currency)',
+            description: `MRR divided by this month's MRR target in the same currency, exported from the KPI config as chom_kpi_target{kpi="mrr"} (mrrTargets, else mrrTargetDefault; in ${cur}, the reporting currency). 100% means the goal is met; orange below it. Empty for a currency without a target.`,
             unit: units.ratio,
             queries: [
               {
@@ -131,32 +136,38 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             width: 4,
             height: 5,
           }),
+          statPanel({
+            title: 'MRR in 30 days, forecast ($currency)',
+            description: `Where MRR will be 30 days from now if the trend of the last 7 days continues: a straight line fitted to hourly MRR over 7 days (predict_linear), extrapolated 30 days. Empty until Prometheus holds 7 days of MRR. A trend, not a promise: one large deal or churn bends it. ${moneyNote}`,
+            unit: units.money,
+            queries: [{ expr: q.mrrForecast, legend: 'Forecast ({{currency}})' }],
+            width: 4,
+            height: 8,
+          }),
           timeSeriesPanel({
             title: 'MRR trend and 30-day forecast ($currency)',
-            description: `MRR over time and a linear forecast of where it will be in 30 days if the trend of the last 7 days continues (predict_linear). The dashed line is the monthly MRR target (${target} ${cur}, from the KPI config; it applies when the currency is ${cur}). Look at the trend, not single points. ${moneyNote}`,
+            description: `MRR over time; the dashed line is the forecast made 30 days earlier for each date (the 7-day linear trend then, extrapolated 30 days), drawn at the date it forecast so it can be compared with what happened; the forecast for 30 days from now is the number beside. It starts once Prometheus holds 37 days of MRR. The dotted line is this month's MRR target in the same currency (chom_kpi_target). ${moneyNote}`,
             unit: units.money,
             queries: [
               { expr: q.mrr, legend: 'MRR ({{currency}})' },
               {
-                expr: q.mrrForecast,
-                legend: 'Forecast 30 days ahead ({{currency}})',
+                expr: q.mrrForecastMadeMonthAgo,
+                legend: 'Forecast made 30 days earlier ({{currency}})',
               },
               {
                 expr: q.mrrTarget,
                 legend: 'Target this month ({{currency}})',
               },
             ],
-            thresholds: [
-              { value: null, color: 'transparent' },
-              { value: target, color: 'green' },
-            ],
-            thresholdLines: true,
             overrides: [
               override.byQuery('B', [
                 { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
               ]),
+              override.byQuery('C', [
+                { id: 'custom.lineStyle', value: { fill: 'dot', dash: [0, 10] } },
+              ]),
             ],
-            width: 12,
+            width: 10,
             height: 8,
           }),
           timeSeriesPanel({
@@ -170,7 +181,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
               },
             ],
             stacked: true,
-            width: 12,
+            width: 10,
             height: 8,
           }),
         ],
@@ -254,30 +265,28 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
           }),
           statPanel({
             title: 'Customer churn (this month)',
-            description: `Share of the customers paying at the start of the month who cancelled since (customers lost / customers at month start). Benchmarks: excellent < 2%, good 2-5%, concerning 5-7%, critical > 7%. Orange from ${pct(t.churnRate.warning)}, red from ${pct(t.churnRate.critical)} (the alert thresholds). Look for rising churn among high-value customers.`,
+            description: `Share of the customers paying at the start of the month who cancelled since (customers lost / customers at month start). It starts from 0 on the 1st and only rises through the month, so it is not judged against the monthly thresholds: the trailing 30-day churn beside it is. Look for rising churn among high-value customers.`,
             unit: units.ratio,
-            queries: [{ expr: q.customerChurn, legend: 'Churn' }],
-            thresholds: above(t.churnRate),
+            queries: [{ expr: q.customerChurnThisMonth, legend: 'Churn' }],
             decimals: 1,
             width: 4,
             height: 5,
           }),
           statPanel({
             title: 'Customer retention (this month)',
-            description: `1 - customer churn: the share of customers at month start still paying. Shows product stickiness; target above 95% a month. Coloured by the same thresholds as churn (orange below ${pct(complement(t.churnRate).warning)}, red below ${pct(complement(t.churnRate).critical)}).`,
+            description:
+              '1 - customer churn this month: the share of the customers paying at month start still paying. Shows product stickiness; target above 95% a month. Like the churn beside it, it starts each month at 100% and is not coloured.',
             unit: units.ratio,
-            queries: [{ expr: q.customerRetention, legend: 'Retention' }],
-            thresholds: below(complement(t.churnRate)),
+            queries: [{ expr: q.customerRetentionThisMonth, legend: 'Retention' }],
             decimals: 1,
             width: 4,
             height: 5,
           }),
           statPanel({
-            title: 'Churn run-rate (whole month)',
-            description:
-              'Month-to-date customer churn extrapolated to the whole month (churn x days in month / day of month): early in the month this is what churn will be if it continues at the same pace. Coloured by the churn thresholds.',
+            title: 'Customer churn, trailing 30 days ($currency)',
+            description: `Customers paying in the selected currency 30 days ago who are not paying now / customers paying 30 days ago (ChartMogul standard), computed by the billing source over the true window: the same on the 1st and the 28th of a month for the same churn, with no extrapolation. Benchmarks: excellent < 2%, good 2-5%, concerning 5-7%, critical > 7%. Orange from ${pct(t.churnRate.warning)}, red from ${pct(t.churnRate.critical)} (the alert thresholds, per currency). LTV divides by it.`,
             unit: units.ratio,
-            queries: [{ expr: q.churnRunRate, legend: 'Run-rate' }],
+            queries: [{ expr: q.customerChurn30d, legend: 'Churn 30 days ({{currency}})' }],
             thresholds: above(t.churnRate),
             decimals: 1,
             width: 4,
@@ -304,12 +313,12 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
           }),
           timeSeriesPanel({
             title: 'Customer churn and retention over time',
-            description: `Month-to-date churn, its whole-month run-rate and retention (1 - churn). The dashed lines are the churn alert thresholds (${pct(t.churnRate.warning)}, ${pct(t.churnRate.critical)}). Churn resets on the 1st of each month.`,
+            description: `Customer churn over the trailing 30 days in the selected currency (what the alerts judge), month-to-date churn (all currencies; it resets on the 1st of each month) and retention this month (1 - month-to-date churn). The dashed lines are the churn alert thresholds (${pct(t.churnRate.warning)}, ${pct(t.churnRate.critical)}).`,
             unit: units.ratio,
             queries: [
-              { expr: q.customerChurn, legend: 'Churn (month to date)' },
-              { expr: q.churnRunRate, legend: 'Churn run-rate' },
-              { expr: q.customerRetention, legend: 'Retention' },
+              { expr: q.customerChurn30d, legend: 'Churn, trailing 30 days ({{currency}})' },
+              { expr: q.customerChurnThisMonth, legend: 'Churn (month to date)' },
+              { expr: q.customerRetentionThisMonth, legend: 'Retention (this month)' },
             ],
             thresholds: above(t.churnRate),
             thresholdLines: true,
@@ -323,7 +332,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
         cells: [
           statPanel({
             title: 'CAC ($currency)',
-            description: `Customer acquisition cost: marketing spend over 30 days / new paying customers over 30 days. Benchmarks: low-touch SaaS $100-400, mid-market $500-2,000, enterprise $5,000+. Red flag: CAC rising faster than ARPA. Orange above ${t.cac.warning} and red above ${t.cac.critical} ${cur} (alert thresholds). ${targetNote}`,
+            description: `Customer acquisition cost: marketing spend in the selected currency over the last 30 days / customers whose first payment in that currency fell in those 30 days (money is never divided by customers who pay in another currency). Empty without such customers. Benchmarks: low-touch SaaS $100-400, mid-market $500-2,000, enterprise $5,000+. Red flag: CAC rising faster than ARPA. Orange and red above the alert thresholds of its currency (${cur}: ${t.cac.warning}, ${t.cac.critical}; others: kpi.moneyThresholds). ${targetNote}`,
             unit: units.money,
             queries: [
               {
@@ -331,13 +340,13 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
                 legend: 'CAC ({{currency}})',
               },
             ],
-            thresholds: above(t.cac),
+            overrides: cacColours,
             width: 4,
             height: 6,
           }),
           statPanel({
             title: 'LTV ($currency)',
-            description: `Customer lifetime value: ARPA x gross margin (${kpi.grossMargin}) / monthly churn run-rate. The revenue a customer is expected to bring over its lifetime, and so how much you can spend to acquire one. Empty while nobody churned this month. ${moneyNote}`,
+            description: `Customer lifetime value: ARPA x gross margin (${kpi.grossMargin}) / customer churn over the trailing 30 days, in the selected currency. The revenue a customer is expected to bring over its lifetime, and so how much you can spend to acquire one. The same on any day of the month for the same churn; empty when nobody churned in 30 days (an unbounded lifetime is not a value). ${moneyNote}`,
             unit: units.money,
             queries: [{ expr: q.ltv, legend: 'LTV ({{currency}})' }],
             width: 4,
@@ -345,7 +354,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
           }),
           statPanel({
             title: 'LTV : CAC',
-            description: `Customer value per unit of acquisition cost. Below 1 each customer loses money; 1-3 is weak; 3-5 is good, sustainable growth; above 5 consider investing more in growth. Red below ${t.ltvToCac.critical}, orange below ${t.ltvToCac.warning} (alert thresholds). When low: reduce CAC or improve retention and pricing.`,
+            description: `Customer value per unit of acquisition cost. Below 1 each customer loses money; 1-3 is weak; 3-5 is good, sustainable growth; above 5 consider investing more in growth. Red below ${t.ltvToCac.critical}, orange below ${t.ltvToCac.warning} (alert thresholds, per currency). Empty while CAC is 0 (no spend) or LTV is empty. When low: reduce CAC or improve retention and pricing.`,
             unit: units.multiple,
             queries: [{ expr: q.ltvToCac, legend: 'LTV:CAC ({{currency}})' }],
             thresholds: below(t.ltvToCac),
@@ -423,9 +432,9 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
         title: 'Conversion funnel',
         cells: [
           barGaugePanel({
-            title: 'Funnel in the selected period',
+            title: 'Funnel (30 days)',
             description:
-              'Users reaching each funnel stage in the selected time range: signed up, activated (reached the "aha moment" of onboarding), started a trial, converted to paid. The drop between bars is where users are lost.',
+              'Users reaching each funnel stage in the last 30 days: signed up, activated (reached the "aha moment" of onboarding), started a trial, converted to paid. Counted by the exporter from the events table over the whole 30 days, however much history Prometheus holds. The drop between bars is where users are lost.',
             unit: units.count,
             queries: [
               {
@@ -483,6 +492,20 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             width: 4,
             height: 6,
           }),
+          timeSeriesPanel({
+            title: 'Funnel steps per hour',
+            description:
+              'Signups, activations, trial starts and conversions to paid per hour, from the funnel counters: when in the period the funnel moved. The bars and rates above count whole windows of 7 or 30 days.',
+            unit: units.count,
+            queries: [
+              { expr: q.signupsPerHour, legend: '1. Signed up' },
+              { expr: q.activationsPerHour, legend: '2. Activated' },
+              { expr: q.trialsPerHour, legend: '3. Started a trial' },
+              { expr: q.conversionsToPaidPerHour, legend: '4. Converted to paid' },
+            ],
+            width: 24,
+            height: 6,
+          }),
         ],
       },
       {
@@ -490,23 +513,23 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
         cells: [
           statPanel({
             title: 'Marketing spend ($currency)',
-            description: `Marketing spend booked over the trailing 30 and 7 business days, all channels. Together with new paying customers it gives CAC. ${moneyNote}`,
+            description: `Marketing spend booked over the trailing 30 and 7 business days, all channels. (CAC divides the spend of the last 30 calendar days, shown by channel on the Growth & Marketing board.) ${moneyNote}`,
             unit: units.money,
             queries: [
               {
                 expr: q.spend30bd,
-                legend: '30 days ({{currency}})',
+                legend: '30 business days ({{currency}})',
               },
               {
                 expr: q.spend7bd,
-                legend: '7 days ({{currency}})',
+                legend: '7 business days ({{currency}})',
               },
             ],
             width: 4,
             height: 7,
           }),
           barGaugePanel({
-            title: 'Marketing spend by channel, 30 days ($currency)',
+            title: 'Marketing spend by channel, 30 business days ($currency)',
             description: `Spend per acquisition channel over the trailing 30 business days. Compare with signups and CPA by channel on the Growth & Marketing board. ${moneyNote}`,
             unit: units.money,
             queries: [

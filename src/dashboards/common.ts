@@ -59,6 +59,8 @@ interface PanelOptions {
   readonly decimals?: number;
   /** Field overrides, e.g. thresholds per query or colours per series. */
   readonly overrides?: readonly Override[];
+  /** Grafana transformations, e.g. thresholds read from a query (configFromData). */
+  readonly transformations?: readonly dashboard.DataTransformerConfig[];
 }
 
 export interface Override {
@@ -119,31 +121,42 @@ function configure<B extends AnyPanelBuilder>(
   for (const override of options.overrides ?? []) {
     builder.withOverride({ matcher: override.matcher, properties: override.properties });
   }
+  if (options.transformations) builder.transformations([...options.transformations]);
   return { width: options.width, height: options.height, builder };
 }
 
 const lastNotNull = () =>
   new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false);
 
-/** A big number (with a sparkline for range queries), coloured by its thresholds. */
+/**
+ * A value as of now: evaluated once at the end of the range (an instant
+ * query), so a series that has disappeared shows nothing rather than its last
+ * value of days ago, which a range query reduced with lastNotNull would show.
+ */
+const now = (options: PanelOptions): PanelOptions => ({
+  ...options,
+  queries: options.queries.map((query) => ({ ...query, instant: true })),
+});
+
+/** A big number as of now, coloured by its thresholds (trends have their own time series panels). */
 export function statPanel(options: PanelOptions & { textMode?: common.BigValueTextMode }): Cell {
   const builder = new stat.PanelBuilder()
     .reduceOptions(lastNotNull())
     .colorMode(common.BigValueColorMode.Value)
-    .graphMode(common.BigValueGraphMode.Area)
+    .graphMode(common.BigValueGraphMode.None)
     .textMode(options.textMode ?? common.BigValueTextMode.Auto)
     .justifyMode(common.BigValueJustifyMode.Auto)
     .orientation(common.VizOrientation.Auto);
-  return configure(builder, options);
+  return configure(builder, now(options));
 }
 
-/** A dial between min and max with the thresholds marked. */
+/** A dial between min and max with the thresholds marked, as of now. */
 export function gaugePanel(options: PanelOptions & { min: number; max: number }): Cell {
   const builder = new gauge.PanelBuilder()
     .reduceOptions(lastNotNull())
     .showThresholdMarkers(true)
     .showThresholdLabels(false);
-  return configure(builder, options);
+  return configure(builder, now(options));
 }
 
 /** Horizontal bars, one per series, for comparing categories (tiers, channels, priorities). */
@@ -225,6 +238,25 @@ export function tablePanel(
   }
   return configure(builder, options);
 }
+
+/**
+ * A threshold step read from another query of the panel (Grafana's "Config
+ * from query results"): the value is coloured `color` from the value of the
+ * query `refId` (whose legend is `legend`) up. That query only configures.
+ */
+export const thresholdFromQuery = (
+  refId: string,
+  legend: string,
+  color: string,
+): dashboard.DataTransformerConfig => ({
+  id: 'configFromData',
+  options: {
+    configRefId: refId,
+    mappings: [
+      { fieldName: legend, handlerKey: 'threshold1', handlerArguments: { threshold: { color } } },
+    ],
+  },
+});
 
 /** Field-override helpers. */
 export const override = {
@@ -357,7 +389,8 @@ export function buildBoard(spec: BoardSpec): dashboard.Dashboard {
     .description(spec.description)
     .tags([...spec.tags])
     .readonly()
-    .timezone('browser')
+    // Month boundaries (this month's churn, movements, targets) are UTC.
+    .timezone('utc')
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
     .time({ from: spec.timeFrom, to: 'now' })
     .refresh('5m')
