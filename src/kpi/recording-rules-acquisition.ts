@@ -8,8 +8,12 @@ const cac = 'currency:chom_customer_acquisition_cost:ratio30d';
 const arpa = valueBy('currency', 'chom_revenue_arpa');
 const window30d =
   'trailing 30 calendar days on both sides, computed by the source (spend by spend date; customers by their first paying day)';
-/** A channel's spend, or 0 where it had spend but the source lists no new customers for it. */
-const newMrrOrNone = `(${newMrr} or ${spend} * 0)`;
+/**
+ * A channel's new MRR, or 0 where it had spend but the source lists no new
+ * customers for it; nothing at all while the source exports no new MRR (an
+ * exporter without that gauge must not show every channel as returning 0).
+ */
+const newMrrOrNone = `(${newMrr} or ${spend} * 0 and on () count(${newMrr}))`;
 
 /**
  * What acquisition costs and returns, per currency: money in one currency is
