@@ -14,4 +14,4 @@ export interface RecordingRule {
 
 /** Reads the windowed facts the source computes: right from the first scrape. */
 export const fromFirstScrape =
-  'the same as later: every input is computed by the exporter over its true window';
+  'right from the first scrape: the exporter computes every input over its own window';
