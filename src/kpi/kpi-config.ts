@@ -34,7 +34,7 @@ export const kpiSchema = z
     reportingCurrency: currencyCode
       .default('USD')
       .describe(
-        'Currency of the money thresholds in `thresholds` (the CAC ceiling) and of the MRR targets; other currencies take theirs from moneyThresholds.',
+        'Currency of the money thresholds in `thresholds` (the CAC ceiling) and of the MRR targets (which exist in this currency only); the money thresholds of other currencies are in moneyThresholds.',
       ),
     grossMargin: z
       .number()
