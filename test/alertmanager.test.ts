@@ -27,35 +27,58 @@ function amtool(...args: string[]) {
   };
 }
 
-/** Which receiver each kind of alert reaches. */
+/**
+ * Which receivers each kind of alert reaches (amtool lists them in route order). Team
+ * routes `continue`, so a critical alert reaches its team and the pager.
+ */
 const routes: [string, string[], string][] = [
   [
-    'critical business alert pages on-call',
-    ['alertname=ChomChurnRateHigh', 'severity=critical', 'team=business'],
-    'oncall-pager',
+    'a critical business alert reaches the business team and pages on-call',
+    ['alertname=ChomMrrDeclining', 'severity=critical', 'team=business', 'currency=EUR'],
+    'business-email,oncall-pager',
   ],
   [
-    'critical sre alert pages on-call',
+    'a critical growth alert reaches the growth team and pages on-call',
+    ['alertname=ChomLtvToCacLow', 'severity=critical', 'team=growth'],
+    'growth-email,oncall-pager',
+  ],
+  [
+    'a critical customer-success alert reaches customer success and pages on-call',
+    ['alertname=ChomNpsLow', 'severity=critical', 'team=customer-success'],
+    'customer-success-email,oncall-pager',
+  ],
+  [
+    'the per-organization health alert goes to customer success only, never the pager',
+    [
+      'alertname=ChomCustomerHealthCritical',
+      'severity=critical',
+      'team=customer-success',
+      'organization=acme',
+    ],
+    'customer-success-email',
+  ],
+  [
+    'a critical sre alert reaches the sre channel and pages on-call',
     ['alertname=ChomExporterDown', 'severity=critical', 'team=sre'],
-    'oncall-pager',
+    'sre-slack,oncall-pager',
   ],
   [
-    'business warning goes to the business inbox',
+    'a business warning goes to the business team only',
     ['alertname=ChomChurnRateHigh', 'severity=warning', 'team=business'],
     'business-email',
   ],
   [
-    'customer-success warning',
-    ['alertname=ChomNpsLow', 'severity=warning', 'team=customer-success'],
-    'business-email',
-  ],
-  [
-    'growth warning',
+    'a growth warning goes to the growth team only',
     ['alertname=ChomCacHigh', 'severity=warning', 'team=growth'],
-    'business-email',
+    'growth-email',
   ],
   [
-    'sre warning goes to Slack',
+    'a customer-success warning goes to customer success only',
+    ['alertname=ChomNpsLow', 'severity=warning', 'team=customer-success'],
+    'customer-success-email',
+  ],
+  [
+    'an sre warning goes to Slack',
     ['alertname=ChomCollectorFailing', 'severity=warning', 'team=sre'],
     'sre-slack',
   ],
@@ -66,11 +89,24 @@ const routes: [string, string[], string][] = [
     'heartbeat',
   ],
   [
-    'an unknown team warning falls back to the default',
+    'a warning of an unknown team falls back to the default',
     ['alertname=Other', 'severity=warning', 'team=finance'],
     'default',
   ],
+  [
+    'a critical alert of an unknown team still pages on-call',
+    ['alertname=Other', 'severity=critical', 'team=finance'],
+    'oncall-pager',
+  ],
 ];
+
+/** The receiver each team's warnings and criticals reach (besides the pager). */
+const teamReceivers: Record<string, string> = {
+  business: 'business-email',
+  growth: 'growth-email',
+  'customer-success': 'customer-success-email',
+  sre: 'sre-slack',
+};
 
 describe('Alertmanager configuration', () => {
   it('passes amtool check-config', () => {
@@ -92,7 +128,7 @@ describe('Alertmanager configuration', () => {
     expect(status).toBe(0);
   });
 
-  it('routes every alert the rules can raise to a receiver other than the default', () => {
+  it('routes every alert the rules can raise to its team, critical ones also to the pager (but the per-organization one)', () => {
     for (const rule of alertRules(parseConfig({}).kpi)) {
       const { stdout } = amtool(
         'config',
@@ -103,9 +139,35 @@ describe('Alertmanager configuration', () => {
         `severity=${rule.severity}`,
         `team=${rule.team}`,
       );
-      expect(stdout.trim(), rule.alert).toMatch(
-        /^(oncall-pager|business-email|sre-slack|info|heartbeat)$/,
-      );
+      const team = teamReceivers[rule.team] as string;
+      const expected =
+        rule.alert === 'ChomWatchdog'
+          ? 'heartbeat'
+          : rule.alert === 'ChomCustomerHealthCritical'
+            ? 'customer-success-email'
+            : rule.severity === 'info'
+              ? 'info'
+              : rule.severity === 'critical'
+                ? `${team},oncall-pager`
+                : team;
+      expect(stdout.trim(), `${rule.alert} ${rule.severity}`).toBe(expected);
+    }
+  });
+
+  it('inhibits only between alerts that both carry the labels they must share', () => {
+    const parsed = parse(readFileSync(config, 'utf8'));
+    const pair = parsed.inhibit_rules.find((r: { source_matchers: string[] }) =>
+      r.source_matchers.includes('alertname="ChomMrrDeclining"'),
+    );
+    expect(pair).toMatchObject({
+      target_matchers: ['alertname="ChomMrrGrowthLow"'],
+      equal: ['currency'],
+    });
+    // Both read a recording rule at level `currency:` (summed by currency): both carry it.
+    for (const rule of alertRules(parseConfig({}).kpi).filter((r) =>
+      ['ChomMrrDeclining', 'ChomMrrGrowthLow'].includes(r.alert),
+    )) {
+      expect(rule.expr, rule.alert).toMatch(/^currency:[a-z_]+:[a-z0-9_]+ /);
     }
   });
 

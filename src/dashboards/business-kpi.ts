@@ -1,6 +1,6 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { dashboardUids } from '../kpi/alert-rules.js';
-import type { KpiConfig } from '../kpi/kpi-config.js';
+import { dashboardUids } from '../kpi/ids.js';
+import { cacThresholds, type KpiConfig } from '../kpi/kpi-config.js';
 import {
   barGaugePanel,
   buildBoard,
@@ -9,27 +9,29 @@ import {
   labelVariable,
   override,
   statPanel,
+  thresholdFromQuery,
+  thresholdsProperty,
   timeSeriesPanel,
   titleOf,
   units,
 } from './common.js';
-import { above, below, complement, pct, seedBenchmarks } from './thresholds.js';
-
-const C = 'currency="$currency"';
+import { businessKpiQueries as q } from './business-kpi.queries.js';
+import { above, below, neutral, pct, seedBenchmarks } from './thresholds.js';
 
 /** Business KPI board: revenue, customer economics, churn, engagement, funnel, spend. */
 export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
   const t = kpi.thresholds;
   const cur = kpi.reportingCurrency;
-  const target = kpi.mrrTargetDefault;
-  const mrr = `currency:chom_revenue_mrr:sum{${C}}`;
-  const mrrAtMonthStart = `sum by (currency) (chom_revenue_mrr_month_start{${C}})`;
   const growthSteps = below({
     warning: t.mrrGrowth.warning,
     critical: negate(t.mrrDecline.critical),
   });
   const moneyNote = `Amounts are in the currency chosen above (no conversion between currencies).`;
-  const targetNote = `Colours against the KPI config's thresholds, which are in ${cur}.`;
+  const targetNote =
+    "Each currency is judged only by thresholds set in that currency (this month's target, chom_kpi_target; the KPI config's money thresholds): a currency without one is not coloured.";
+  const cacColours = cacThresholds(kpi).map(({ currency, threshold }) =>
+    override.byName(`CAC (${currency})`, [thresholdsProperty(above(threshold))]),
+  );
 
   return buildBoard({
     uid: dashboardUids.business,
@@ -43,14 +45,14 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
         name: 'currency',
         label: 'Currency',
         description: 'Money panels show one currency at a time; amounts are never converted.',
-        query: 'label_values(chom_revenue_mrr, currency)',
+        query: q.currencyValues,
         current: cur,
       }),
       filterVariable({
         name: 'tier',
         label: 'Tier',
         description: 'Pricing tiers shown in "MRR by tier".',
-        query: `label_values(chom_revenue_mrr{${C}}, tier)`,
+        query: q.tierValues,
       }),
     ],
     rows: [
@@ -59,23 +61,24 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
         cells: [
           statPanel({
             title: 'MRR ($currency)',
-            description: `Monthly recurring revenue: the predictable revenue of all active subscriptions, normalised to a month, after discounts. The primary indicator of business health. A steady upward trend is healthy growth; flat or declining means more new customers or less churn are needed. Green once it reaches the monthly target of ${target} ${cur} from the KPI config. ${moneyNote}`,
+            description: `Monthly recurring revenue: the predictable revenue of all active subscriptions, normalised to a month, after discounts. The primary indicator of business health. A steady upward trend is healthy growth; flat or declining means more new customers or less churn are needed. Green from this month's MRR target in the selected currency (chom_kpi_target, from the KPI config's mrrTargets and mrrTargetDefault), which the second query reads. ${targetNote} ${moneyNote}`,
             unit: units.money,
-            queries: [{ expr: mrr, legend: 'MRR ({{currency}})' }],
-            thresholds: [
-              { value: null, color: 'orange' },
-              { value: target, color: 'green' },
+            queries: [
+              { expr: q.mrr, legend: 'MRR ({{currency}})' },
+              { expr: q.mrrTarget, legend: 'Target' },
             ],
+            thresholds: neutral,
+            transformations: [thresholdFromQuery('B', 'Target', 'green')],
             width: 4,
             height: 5,
           }),
           statPanel({
             title: 'MRR growth (30 days)',
-            description: `Change of MRR against 30 days ago ((current - previous) / previous). Measures whether growth accelerates or slows. Healthy: 5-15% for established businesses, 15-30% early stage. Orange below ${pct(t.mrrGrowth.warning)}, red when MRR fell by more than ${pct(t.mrrDecline.critical)} (the alert thresholds). Needs 30 days of Prometheus history.`,
+            description: `Change of MRR against 30 days ago ((current - previous) / previous). Measures whether growth accelerates or slows. Healthy: 5-15% for established businesses, 15-30% early stage. Orange below ${pct(t.mrrGrowth.warning)}, red when MRR fell by more than ${pct(t.mrrDecline.critical)} (the alert thresholds). Empty until Prometheus holds MRR samples from 30 days ago, and for 30 days after a gap in them: never a growth over a shorter span.`,
             unit: units.ratio,
             queries: [
               {
-                expr: `currency:chom_revenue_mrr_growth:ratio30d{${C}}`,
+                expr: q.mrrGrowth30d,
                 legend: 'MRR growth ({{currency}})',
               },
             ],
@@ -91,7 +94,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             unit: units.ratio,
             queries: [
               {
-                expr: `(${mrr} - ${mrrAtMonthStart}) / (${mrrAtMonthStart} > 0)`,
+                expr: q.mrrGrowthThisMonth,
                 legend: 'Month to date ({{currency}})',
               },
             ],
@@ -100,12 +103,12 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             height: 5,
           }),
           statPanel({
-            title: `Progress to MRR target (${cur})`,
-            description: `MRR in ${cur} divided by this month's MRR target, exported from the KPI config as chom_kpi_target{kpi="mrr"} (mrrTargets, else mrrTargetDefault: ${target} ${cur}). 100% means the goal is met; orange below it.`,
+            title: 'Progress to MRR target ($currency)',
+            description: `MRR divided by this month's MRR target in the same currency, exported from the KPI config as chom_kpi_target{kpi="mrr"} (mrrTargets, else mrrTargetDefault; in ${cur}, the reporting currency). 100% means the goal is met; orange below it. Empty for a currency without a target.`,
             unit: units.ratio,
             queries: [
               {
-                expr: `currency:chom_revenue_mrr:sum{currency="${cur}"} / on (currency) max by (currency) (chom_kpi_target{kpi="mrr"})`,
+                expr: q.progressToTarget,
                 legend: 'Of target',
               },
             ],
@@ -121,9 +124,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             title: 'ARR ($currency)',
             description: `Annual recurring revenue = 12 x MRR: the yearly run-rate of current subscriptions. ${moneyNote}`,
             unit: units.money,
-            queries: [
-              { expr: `currency:chom_revenue_arr:sum{${C}}`, legend: 'ARR ({{currency}})' },
-            ],
+            queries: [{ expr: q.arr, legend: 'ARR ({{currency}})' }],
             width: 4,
             height: 5,
           }),
@@ -131,36 +132,42 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             title: 'ARPA ($currency)',
             description: `Average revenue per account (ARPC in the seed): MRR / paying customers. Indicates pricing effectiveness and upsell success: a low ARPA suggests a price increase or better tier segmentation; a rising ARPA shows successful upselling. ${moneyNote}`,
             unit: units.money,
-            queries: [{ expr: `chom_revenue_arpa{${C}}`, legend: 'ARPA ({{currency}})' }],
+            queries: [{ expr: q.arpa, legend: 'ARPA ({{currency}})' }],
             width: 4,
             height: 5,
           }),
+          statPanel({
+            title: 'MRR in 30 days, forecast ($currency)',
+            description: `Where MRR will be 30 days from now if the trend of the last 7 days continues: a straight line fitted to hourly MRR over 7 days (predict_linear), extrapolated 30 days. Empty until Prometheus holds 7 days of MRR. A trend, not a promise: one large deal or churn bends it. ${moneyNote}`,
+            unit: units.money,
+            queries: [{ expr: q.mrrForecast, legend: 'Forecast ({{currency}})' }],
+            width: 4,
+            height: 8,
+          }),
           timeSeriesPanel({
             title: 'MRR trend and 30-day forecast ($currency)',
-            description: `MRR over time and a linear forecast of where it will be in 30 days if the trend of the last 7 days continues (predict_linear). The dashed line is the monthly MRR target (${target} ${cur}, from the KPI config; it applies when the currency is ${cur}). Look at the trend, not single points. ${moneyNote}`,
+            description: `MRR over time; the dashed line is the forecast made 30 days earlier for each date (the 7-day linear trend then, extrapolated 30 days), drawn at the date it forecast so it can be compared with what happened; the forecast for 30 days from now is the number beside. It starts once Prometheus holds 37 days of MRR. The dotted line is this month's MRR target in the same currency (chom_kpi_target). ${moneyNote}`,
             unit: units.money,
             queries: [
-              { expr: mrr, legend: 'MRR ({{currency}})' },
+              { expr: q.mrr, legend: 'MRR ({{currency}})' },
               {
-                expr: `predict_linear(${mrr}[7d], 30 * 86400)`,
-                legend: 'Forecast 30 days ahead ({{currency}})',
+                expr: q.mrrForecastMadeMonthAgo,
+                legend: 'Forecast made 30 days earlier ({{currency}})',
               },
               {
-                expr: 'max by (currency) (chom_kpi_target{kpi="mrr", currency=~"$currency"})',
+                expr: q.mrrTarget,
                 legend: 'Target this month ({{currency}})',
               },
             ],
-            thresholds: [
-              { value: null, color: 'transparent' },
-              { value: target, color: 'green' },
-            ],
-            thresholdLines: true,
             overrides: [
               override.byQuery('B', [
                 { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
               ]),
+              override.byQuery('C', [
+                { id: 'custom.lineStyle', value: { fill: 'dot', dash: [0, 10] } },
+              ]),
             ],
-            width: 12,
+            width: 10,
             height: 8,
           }),
           timeSeriesPanel({
@@ -169,12 +176,12 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             unit: units.money,
             queries: [
               {
-                expr: `sum by (tier, currency) (chom_revenue_mrr{${C}, tier=~"$tier"})`,
+                expr: q.mrrByTier,
                 legend: '{{tier}} ({{currency}})',
               },
             ],
             stacked: true,
-            width: 12,
+            width: 10,
             height: 8,
           }),
         ],
@@ -188,7 +195,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             unit: units.money,
             queries: [
               {
-                expr: `sum by (movement, currency) (chom_revenue_mrr_movement{${C}})`,
+                expr: q.mrrMovements,
                 legend: '{{movement}}',
                 instant: true,
               },
@@ -204,9 +211,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             title: 'Net revenue retention',
             description: `NRR this month: (MRR at month start + expansion - contraction - churn) / MRR at month start. Above 100% the existing customers grow revenue on their own; orange below ${pct(t.nrr.warning)} (the alert threshold).`,
             unit: units.ratio,
-            queries: [
-              { expr: `currency:chom_revenue_nrr:ratio{${C}}`, legend: 'NRR ({{currency}})' },
-            ],
+            queries: [{ expr: q.nrr, legend: 'NRR ({{currency}})' }],
             thresholds: below(t.nrr),
             decimals: 1,
             width: 4,
@@ -219,7 +224,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             unit: units.multiple,
             queries: [
               {
-                expr: `currency:chom_revenue_quick_ratio:ratio{${C}}`,
+                expr: q.quickRatio,
                 legend: 'Quick ratio ({{currency}})',
               },
             ],
@@ -234,7 +239,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             unit: units.ratio,
             queries: [
               {
-                expr: `chom_revenue_churn_ratio{${C}}`,
+                expr: q.revenueChurn,
                 legend: '{{kind}} ({{currency}})',
               },
             ],
@@ -252,38 +257,36 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
               'Customers with MRR above zero now, and at the start of the month for comparison.',
             unit: units.count,
             queries: [
-              { expr: 'chom_customers', legend: 'Now' },
-              { expr: 'chom_customers_month_start', legend: 'At month start' },
+              { expr: q.customers, legend: 'Now' },
+              { expr: q.customersAtMonthStart, legend: 'At month start' },
             ],
             width: 4,
             height: 5,
           }),
           statPanel({
             title: 'Customer churn (this month)',
-            description: `Share of the customers paying at the start of the month who cancelled since (customers lost / customers at month start). Benchmarks: excellent < 2%, good 2-5%, concerning 5-7%, critical > 7%. Orange from ${pct(t.churnRate.warning)}, red from ${pct(t.churnRate.critical)} (the alert thresholds). Look for rising churn among high-value customers.`,
+            description: `Share of the customers paying at the start of the month who cancelled since (customers lost / customers at month start). It starts from 0 on the 1st and only rises through the month, so it is not judged against the monthly thresholds: the trailing 30-day churn beside it is. Look for rising churn among high-value customers.`,
             unit: units.ratio,
-            queries: [{ expr: 'chom_customer_churn_ratio', legend: 'Churn' }],
-            thresholds: above(t.churnRate),
+            queries: [{ expr: q.customerChurnThisMonth, legend: 'Churn' }],
             decimals: 1,
             width: 4,
             height: 5,
           }),
           statPanel({
             title: 'Customer retention (this month)',
-            description: `1 - customer churn: the share of customers at month start still paying. Shows product stickiness; target above 95% a month. Coloured by the same thresholds as churn (orange below ${pct(complement(t.churnRate).warning)}, red below ${pct(complement(t.churnRate).critical)}).`,
+            description:
+              '1 - customer churn this month: the share of the customers paying at month start still paying. Shows product stickiness; target above 95% a month. Like the churn beside it, it starts each month at 100% and is not coloured.',
             unit: units.ratio,
-            queries: [{ expr: '1 - chom_customer_churn_ratio', legend: 'Retention' }],
-            thresholds: below(complement(t.churnRate)),
+            queries: [{ expr: q.customerRetentionThisMonth, legend: 'Retention' }],
             decimals: 1,
             width: 4,
             height: 5,
           }),
           statPanel({
-            title: 'Churn run-rate (whole month)',
-            description:
-              'Month-to-date customer churn extrapolated to the whole month (churn x days in month / day of month): early in the month this is what churn will be if it continues at the same pace. Coloured by the churn thresholds.',
+            title: 'Customer churn, trailing 30 days ($currency)',
+            description: `Customers paying in the selected currency 30 days ago who are not paying now / customers paying 30 days ago (ChartMogul standard), computed by the billing source over the true window: the same on the 1st and the 28th of a month for the same churn, with no extrapolation. Benchmarks: excellent < 2%, good 2-5%, concerning 5-7%, critical > 7%. Orange from ${pct(t.churnRate.warning)}, red from ${pct(t.churnRate.critical)} (the alert thresholds, per currency). LTV divides by it.`,
             unit: units.ratio,
-            queries: [{ expr: 'chom:customer_churn_runrate:ratio', legend: 'Run-rate' }],
+            queries: [{ expr: q.customerChurn30d, legend: 'Churn 30 days ({{currency}})' }],
             thresholds: above(t.churnRate),
             decimals: 1,
             width: 4,
@@ -296,7 +299,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             unit: units.count,
             queries: [
               {
-                expr: 'sum by (movement) (chom_customer_movements)',
+                expr: q.customerMovements,
                 legend: '{{movement}}',
                 instant: true,
               },
@@ -310,12 +313,12 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
           }),
           timeSeriesPanel({
             title: 'Customer churn and retention over time',
-            description: `Month-to-date churn, its whole-month run-rate and retention (1 - churn). The dashed lines are the churn alert thresholds (${pct(t.churnRate.warning)}, ${pct(t.churnRate.critical)}). Churn resets on the 1st of each month.`,
+            description: `Customer churn over the trailing 30 days in the selected currency (what the alerts judge), month-to-date churn (all currencies; it resets on the 1st of each month) and retention this month (1 - month-to-date churn). The dashed lines are the churn alert thresholds (${pct(t.churnRate.warning)}, ${pct(t.churnRate.critical)}).`,
             unit: units.ratio,
             queries: [
-              { expr: 'chom_customer_churn_ratio', legend: 'Churn (month to date)' },
-              { expr: 'chom:customer_churn_runrate:ratio', legend: 'Churn run-rate' },
-              { expr: '1 - chom_customer_churn_ratio', legend: 'Retention' },
+              { expr: q.customerChurn30d, legend: 'Churn, trailing 30 days ({{currency}})' },
+              { expr: q.customerChurnThisMonth, legend: 'Churn (month to date)' },
+              { expr: q.customerRetentionThisMonth, legend: 'Retention (this month)' },
             ],
             thresholds: above(t.churnRate),
             thresholdLines: true,
@@ -329,35 +332,31 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
         cells: [
           statPanel({
             title: 'CAC ($currency)',
-            description: `Customer acquisition cost: marketing spend over 30 days / new paying customers over 30 days. Benchmarks: low-touch SaaS $100-400, mid-market $500-2,000, enterprise $5,000+. Red flag: CAC rising faster than ARPA. Orange above ${t.cac.warning} and red above ${t.cac.critical} ${cur} (alert thresholds). ${targetNote}`,
+            description: `Customer acquisition cost: marketing spend in the selected currency over the last 30 days / customers whose first payment in that currency fell in those 30 days (money is never divided by customers who pay in another currency). Empty without such customers. Benchmarks: low-touch SaaS $100-400, mid-market $500-2,000, enterprise $5,000+. Red flag: CAC rising faster than ARPA. Orange and red above the alert thresholds of its currency (${cur}: ${t.cac.warning}, ${t.cac.critical}; others: kpi.moneyThresholds). ${targetNote}`,
             unit: units.money,
             queries: [
               {
-                expr: `currency:chom_customer_acquisition_cost:ratio30d{${C}}`,
+                expr: q.cac,
                 legend: 'CAC ({{currency}})',
               },
             ],
-            thresholds: above(t.cac),
+            overrides: cacColours,
             width: 4,
             height: 6,
           }),
           statPanel({
             title: 'LTV ($currency)',
-            description: `Customer lifetime value: ARPA x gross margin (${kpi.grossMargin}) / monthly churn run-rate. The revenue a customer is expected to bring over its lifetime, and so how much you can spend to acquire one. Empty while nobody churned this month. ${moneyNote}`,
+            description: `Customer lifetime value: ARPA x gross margin (${kpi.grossMargin}) / customer churn over the trailing 30 days, in the selected currency. The revenue a customer is expected to bring over its lifetime, and so how much you can spend to acquire one. The same on any day of the month for the same churn; empty when nobody churned in 30 days (an unbounded lifetime is not a value). ${moneyNote}`,
             unit: units.money,
-            queries: [
-              { expr: `currency:chom_customer_ltv:estimate{${C}}`, legend: 'LTV ({{currency}})' },
-            ],
+            queries: [{ expr: q.ltv, legend: 'LTV ({{currency}})' }],
             width: 4,
             height: 6,
           }),
           statPanel({
             title: 'LTV : CAC',
-            description: `Customer value per unit of acquisition cost. Below 1 each customer loses money; 1-3 is weak; 3-5 is good, sustainable growth; above 5 consider investing more in growth. Red below ${t.ltvToCac.critical}, orange below ${t.ltvToCac.warning} (alert thresholds). When low: reduce CAC or improve retention and pricing.`,
+            description: `Customer value per unit of acquisition cost. Below 1 each customer loses money; 1-3 is weak; 3-5 is good, sustainable growth; above 5 consider investing more in growth. Red below ${t.ltvToCac.critical}, orange below ${t.ltvToCac.warning} (alert thresholds, per currency). Empty while CAC is 0 (no spend) or LTV is empty. When low: reduce CAC or improve retention and pricing.`,
             unit: units.multiple,
-            queries: [
-              { expr: `currency:chom_ltv_to_cac:ratio{${C}}`, legend: 'LTV:CAC ({{currency}})' },
-            ],
+            queries: [{ expr: q.ltvToCac, legend: 'LTV:CAC ({{currency}})' }],
             thresholds: below(t.ltvToCac),
             decimals: 1,
             width: 4,
@@ -367,9 +366,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             title: 'CAC payback (months)',
             description: `Months of gross margin a new customer needs to repay its acquisition cost: CAC / (ARPA x gross margin ${kpi.grossMargin}). Shorter is better; under 12 months is typical for healthy SaaS.`,
             unit: units.multiple,
-            queries: [
-              { expr: `currency:chom_cac_payback:months{${C}}`, legend: 'Payback ({{currency}})' },
-            ],
+            queries: [{ expr: q.cacPayback, legend: 'Payback ({{currency}})' }],
             decimals: 1,
             width: 4,
             height: 6,
@@ -379,9 +376,9 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             description: `Lifetime value against acquisition cost. The gap between the lines is the margin earned on each new customer; LTV should stay at least ${t.ltvToCac.warning ?? 3} times CAC. ${moneyNote}`,
             unit: units.money,
             queries: [
-              { expr: `currency:chom_customer_ltv:estimate{${C}}`, legend: 'LTV ({{currency}})' },
+              { expr: q.ltv, legend: 'LTV ({{currency}})' },
               {
-                expr: `currency:chom_customer_acquisition_cost:ratio30d{${C}}`,
+                expr: q.cac,
                 legend: 'CAC ({{currency}})',
               },
             ],
@@ -399,9 +396,9 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
               'Distinct users with a session in the last 24 hours (DAU), 7 days (WAU) and 30 days (MAU). Indicates engagement and value delivery; WAU suits products used weekly.',
             unit: units.count,
             queries: [
-              { expr: 'chom_users_active_daily', legend: 'DAU' },
-              { expr: 'chom_users_active_weekly', legend: 'WAU' },
-              { expr: 'chom_users_active_monthly', legend: 'MAU' },
+              { expr: q.dau, legend: 'DAU' },
+              { expr: q.wau, legend: 'WAU' },
+              { expr: q.mau, legend: 'MAU' },
             ],
             width: 8,
             height: 6,
@@ -410,7 +407,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             title: 'DAU / MAU',
             description: `Stickiness: the share of monthly users active on a given day. Above ${pct(seedBenchmarks.dauMauVeryEngaged)} is a very engaged user base, 10-20% moderate, below 10% low (investigate drop-off). Orange below ${pct(t.dauMau.warning)} (the alert threshold).`,
             unit: units.ratio,
-            queries: [{ expr: 'chom:users_dau_mau:ratio', legend: 'DAU/MAU' }],
+            queries: [{ expr: q.dauMau, legend: 'DAU/MAU' }],
             thresholds: below(t.dauMau),
             decimals: 1,
             width: 4,
@@ -422,9 +419,9 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
               'DAU, WAU and MAU over time. A growing gap between DAU and MAU means users come less often.',
             unit: units.count,
             queries: [
-              { expr: 'chom_users_active_daily', legend: 'DAU' },
-              { expr: 'chom_users_active_weekly', legend: 'WAU' },
-              { expr: 'chom_users_active_monthly', legend: 'MAU' },
+              { expr: q.dau, legend: 'DAU' },
+              { expr: q.wau, legend: 'WAU' },
+              { expr: q.mau, legend: 'MAU' },
             ],
             width: 12,
             height: 6,
@@ -435,28 +432,28 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
         title: 'Conversion funnel',
         cells: [
           barGaugePanel({
-            title: 'Funnel in the selected period',
+            title: 'Funnel (30 days)',
             description:
-              'Users reaching each funnel stage in the selected time range: signed up, activated (reached the "aha moment" of onboarding), started a trial, converted to paid. The drop between bars is where users are lost.',
+              'Users reaching each funnel stage in the last 30 days: signed up, activated (reached the "aha moment" of onboarding), started a trial, converted to paid. Counted by the exporter from the events table over the whole 30 days, however much history Prometheus holds. The drop between bars is where users are lost.',
             unit: units.count,
             queries: [
               {
-                expr: 'sum(increase(chom_funnel_signups_total[$__range]))',
+                expr: q.funnelSignups,
                 legend: '1. Signed up',
                 instant: true,
               },
               {
-                expr: 'sum(increase(chom_funnel_activated_total[$__range]))',
+                expr: q.funnelActivated,
                 legend: '2. Activated',
                 instant: true,
               },
               {
-                expr: 'sum(increase(chom_funnel_trial_started_total[$__range]))',
+                expr: q.funnelTrialStarted,
                 legend: '3. Started a trial',
                 instant: true,
               },
               {
-                expr: 'sum(increase(chom_funnel_paid_total[$__range]))',
+                expr: q.funnelPaid,
                 legend: '4. Converted to paid',
                 instant: true,
               },
@@ -469,7 +466,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             title: 'Signup → activation (7 days)',
             description: `Share of signups who completed activation, over the last 7 days. Target above 60%. Orange below ${pct(t.activationRate.warning)} (the alert threshold). If low: simplify onboarding, improve the first-run experience, add product tours.`,
             unit: units.ratio,
-            queries: [{ expr: 'chom:funnel_activation:ratio7d', legend: 'Activation' }],
+            queries: [{ expr: q.activation7d, legend: 'Activation' }],
             thresholds: below(t.activationRate),
             decimals: 1,
             width: 4,
@@ -479,7 +476,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             title: 'Activation → trial (30 days)',
             description: `Share of activated users who started a trial, over 30 days. Target above ${pct(seedBenchmarks.trialStart)} (seed benchmark): a clear value proposition and an easy trial start help.`,
             unit: units.ratio,
-            queries: [{ expr: 'chom:funnel_trial_start:ratio30d', legend: 'Trial start' }],
+            queries: [{ expr: q.trialStart30d, legend: 'Trial start' }],
             thresholds: below({ warning: seedBenchmarks.trialStart, critical: null }),
             decimals: 1,
             width: 4,
@@ -489,10 +486,24 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             title: 'Trial → paid (30 days)',
             description: `Share of trials that became paying customers, over 30 days. Excellent above 40%, good 25-40%, needs improvement below 25%. Red below ${pct(t.trialToPaid.critical)}, orange below ${pct(t.trialToPaid.warning)} (alert thresholds). Improve by engaging users during the trial and demonstrating ROI early.`,
             unit: units.ratio,
-            queries: [{ expr: 'chom:funnel_trial_to_paid:ratio30d', legend: 'Trial to paid' }],
+            queries: [{ expr: q.trialToPaid30d, legend: 'Trial to paid' }],
             thresholds: below(t.trialToPaid),
             decimals: 1,
             width: 4,
+            height: 6,
+          }),
+          timeSeriesPanel({
+            title: 'Funnel steps per hour',
+            description:
+              'Signups, activations, trial starts and conversions to paid per hour, from the funnel counters: when in the period the funnel moved. The bars and rates above count whole windows of 7 or 30 days.',
+            unit: units.count,
+            queries: [
+              { expr: q.signupsPerHour, legend: '1. Signed up' },
+              { expr: q.activationsPerHour, legend: '2. Activated' },
+              { expr: q.trialsPerHour, legend: '3. Started a trial' },
+              { expr: q.conversionsToPaidPerHour, legend: '4. Converted to paid' },
+            ],
+            width: 24,
             height: 6,
           }),
         ],
@@ -502,28 +513,28 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
         cells: [
           statPanel({
             title: 'Marketing spend ($currency)',
-            description: `Marketing spend booked over the trailing 30 and 7 business days, all channels. Together with new paying customers it gives CAC. ${moneyNote}`,
+            description: `Marketing spend booked over the trailing 30 and 7 business days, all channels. (CAC divides the spend of the last 30 calendar days, shown by channel on the Growth & Marketing board.) ${moneyNote}`,
             unit: units.money,
             queries: [
               {
-                expr: `sum by (currency) (chom_marketing_spend{window="30bd", ${C}})`,
-                legend: '30 days ({{currency}})',
+                expr: q.spend30bd,
+                legend: '30 business days ({{currency}})',
               },
               {
-                expr: `sum by (currency) (chom_marketing_spend{window="7bd", ${C}})`,
-                legend: '7 days ({{currency}})',
+                expr: q.spend7bd,
+                legend: '7 business days ({{currency}})',
               },
             ],
             width: 4,
             height: 7,
           }),
           barGaugePanel({
-            title: 'Marketing spend by channel, 30 days ($currency)',
+            title: 'Marketing spend by channel, 30 business days ($currency)',
             description: `Spend per acquisition channel over the trailing 30 business days. Compare with signups and CPA by channel on the Growth & Marketing board. ${moneyNote}`,
             unit: units.money,
             queries: [
               {
-                expr: `sum by (channel, currency) (chom_marketing_spend{window="30bd", ${C}})`,
+                expr: q.spendByChannel30bd,
                 legend: '{{channel}}',
                 instant: true,
               },
@@ -537,7 +548,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
             unit: units.money,
             queries: [
               {
-                expr: `sum by (channel, currency) (chom_marketing_spend{window="7bd", ${C}})`,
+                expr: q.spendByChannel7bd,
                 legend: '{{channel}} ({{currency}})',
               },
             ],

@@ -7,12 +7,14 @@ import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { dashboardUids } from '../kpi/alert-rules.js';
+import {
+  type DashboardKey,
+  dashboardTitles,
+  dashboardUids,
+  datasourceName,
+  datasourceUid,
+} from '../kpi/ids.js';
 import { neutral, type Step } from './thresholds.js';
-
-/** The uid of the provisioned Prometheus datasource (grafana/provisioning/datasources). */
-export const datasourceUid = 'chom-prometheus';
-export const datasourceName = 'CHOM Prometheus';
 
 /** Every panel and query reads the datasource chosen in the `datasource` variable. */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, not a JS template.
@@ -57,6 +59,8 @@ interface PanelOptions {
   readonly decimals?: number;
   /** Field overrides, e.g. thresholds per query or colours per series. */
   readonly overrides?: readonly Override[];
+  /** Grafana transformations, e.g. thresholds read from a query (configFromData). */
+  readonly transformations?: readonly dashboard.DataTransformerConfig[];
 }
 
 export interface Override {
@@ -117,31 +121,42 @@ function configure<B extends AnyPanelBuilder>(
   for (const override of options.overrides ?? []) {
     builder.withOverride({ matcher: override.matcher, properties: override.properties });
   }
+  if (options.transformations) builder.transformations([...options.transformations]);
   return { width: options.width, height: options.height, builder };
 }
 
 const lastNotNull = () =>
   new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false);
 
-/** A big number (with a sparkline for range queries), coloured by its thresholds. */
+/**
+ * A value as of now: evaluated once at the end of the range (an instant
+ * query), so a series that has disappeared shows nothing rather than its last
+ * value of days ago, which a range query reduced with lastNotNull would show.
+ */
+const now = (options: PanelOptions): PanelOptions => ({
+  ...options,
+  queries: options.queries.map((query) => ({ ...query, instant: true })),
+});
+
+/** A big number as of now, coloured by its thresholds (trends have their own time series panels). */
 export function statPanel(options: PanelOptions & { textMode?: common.BigValueTextMode }): Cell {
   const builder = new stat.PanelBuilder()
     .reduceOptions(lastNotNull())
     .colorMode(common.BigValueColorMode.Value)
-    .graphMode(common.BigValueGraphMode.Area)
+    .graphMode(common.BigValueGraphMode.None)
     .textMode(options.textMode ?? common.BigValueTextMode.Auto)
     .justifyMode(common.BigValueJustifyMode.Auto)
     .orientation(common.VizOrientation.Auto);
-  return configure(builder, options);
+  return configure(builder, now(options));
 }
 
-/** A dial between min and max with the thresholds marked. */
+/** A dial between min and max with the thresholds marked, as of now. */
 export function gaugePanel(options: PanelOptions & { min: number; max: number }): Cell {
   const builder = new gauge.PanelBuilder()
     .reduceOptions(lastNotNull())
     .showThresholdMarkers(true)
     .showThresholdLabels(false);
-  return configure(builder, options);
+  return configure(builder, now(options));
 }
 
 /** Horizontal bars, one per series, for comparing categories (tiers, channels, priorities). */
@@ -223,6 +238,25 @@ export function tablePanel(
   }
   return configure(builder, options);
 }
+
+/**
+ * A threshold step read from another query of the panel (Grafana's "Config
+ * from query results"): the value is coloured `color` from the value of the
+ * query `refId` (whose legend is `legend`) up. That query only configures.
+ */
+export const thresholdFromQuery = (
+  refId: string,
+  legend: string,
+  color: string,
+): dashboard.DataTransformerConfig => ({
+  id: 'configFromData',
+  options: {
+    configRefId: refId,
+    mappings: [
+      { fieldName: legend, handlerKey: 'threshold1', handlerArguments: { threshold: { color } } },
+    ],
+  },
+});
 
 /** Field-override helpers. */
 export const override = {
@@ -324,22 +358,16 @@ export interface BoardSpec {
   readonly rows: readonly Row[];
 }
 
-const boardTitles: Record<keyof typeof dashboardUids, string> = {
-  business: 'CHOM / Business KPIs',
-  customerSuccess: 'CHOM / Customer Success',
-  growth: 'CHOM / Growth & Marketing',
-};
-
 /** Links to the other two boards, keeping the time range and the shared variables. */
 function boardLinks(uid: string): dashboard.DashboardLinkBuilder[] {
-  return (Object.keys(dashboardUids) as (keyof typeof dashboardUids)[])
+  return (Object.keys(dashboardUids) as DashboardKey[])
     .filter((key) => dashboardUids[key] !== uid)
     .map((key) =>
-      new dashboard.DashboardLinkBuilder(boardTitles[key])
+      new dashboard.DashboardLinkBuilder(dashboardTitles[key])
         .type(dashboard.DashboardLinkType.Link)
         .url(`/d/${dashboardUids[key]}`)
         .icon('dashboard')
-        .tooltip(`Open ${boardTitles[key]}`)
+        .tooltip(`Open ${dashboardTitles[key]}`)
         .includeVars(true)
         .keepTime(true)
         .asDropdown(false)
@@ -347,7 +375,7 @@ function boardLinks(uid: string): dashboard.DashboardLinkBuilder[] {
     );
 }
 
-export const titleOf = (key: keyof typeof dashboardUids) => boardTitles[key];
+export const titleOf = (key: DashboardKey) => dashboardTitles[key];
 
 const gridWidth = 24;
 
@@ -361,7 +389,8 @@ export function buildBoard(spec: BoardSpec): dashboard.Dashboard {
     .description(spec.description)
     .tags([...spec.tags])
     .readonly()
-    .timezone('browser')
+    // Month boundaries (this month's churn, movements, targets) are UTC.
+    .timezone('utc')
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
     .time({ from: spec.timeFrom, to: 'now' })
     .refresh('5m')

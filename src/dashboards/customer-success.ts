@@ -1,5 +1,5 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { dashboardUids } from '../kpi/alert-rules.js';
+import { dashboardUids } from '../kpi/ids.js';
 import type { KpiConfig } from '../kpi/kpi-config.js';
 import {
   barGaugePanel,
@@ -25,6 +25,7 @@ import {
   type Step,
   seedBenchmarks,
 } from './thresholds.js';
+import { customerSuccessQueries as q } from './customer-success.queries.js';
 
 const priorities = ['critical', 'high', 'medium', 'low'] as const;
 
@@ -55,7 +56,7 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
         name: 'priority',
         label: 'Ticket priority',
         description: 'Ticket priorities shown in the ticket volume panels.',
-        query: 'label_values(chom_support_tickets, priority)',
+        query: q.priorityValues,
       }),
     ],
     rows: [
@@ -66,7 +67,7 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
             title: 'Mean health score',
             description: `Average health score (0-100) of all scored organizations, a composite of product usage, feature adoption, support load, payment history and engagement. 80-100 excellent (upsell, ask for a referral), 60-80 healthy, 40-60 at risk (proactive outreach), below ${bands.critical} critical (intervene now; the KPI config's critical threshold).`,
             unit: units.score,
-            queries: [{ expr: 'chom_customer_health_score_mean', legend: 'Mean health score' }],
+            queries: [{ expr: q.healthScoreMean, legend: 'Mean health score' }],
             thresholds: healthScoreSteps(kpi),
             min: 0,
             max: 100,
@@ -80,7 +81,7 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
             unit: units.count,
             queries: [
               {
-                expr: 'sum by (band) (chom_customer_health_organizations)',
+                expr: q.organizationsByHealthBand,
                 legend: '{{band}}',
                 instant: true,
               },
@@ -100,7 +101,7 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
             unit: units.score,
             queries: [
               {
-                expr: `sort(max by (organization) (chom_customer_health_score) < ${bands.healthy})`,
+                expr: q.atRiskOrganizations(bands.healthy),
                 legend: '{{organization}}',
                 instant: true,
                 table: true,
@@ -134,7 +135,7 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
             title: 'Net Promoter Score',
             description: `Loyalty: % promoters (9-10) minus % detractors (0-6) over the last 90 days, from -100 to 100. Above 70 world-class, 50-70 excellent, 30-50 good, 0-30 needs improvement, below 0 critical. Red below ${t.nps.critical}, orange below ${t.nps.warning} (alert thresholds). Follow up with detractors immediately.`,
             unit: units.score,
-            queries: [{ expr: 'chom_nps_score', legend: 'NPS' }],
+            queries: [{ expr: q.nps, legend: 'NPS' }],
             thresholds: below(t.nps),
             min: -100,
             max: 100,
@@ -149,7 +150,7 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
             unit: units.count,
             queries: [
               {
-                expr: 'sum by (category) (chom_nps_responses)',
+                expr: q.npsResponsesByCategory,
                 legend: '{{category}}',
                 instant: true,
               },
@@ -166,7 +167,7 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
             title: 'CSAT',
             description: `Customer satisfaction with specific interactions (support, onboarding, billing): mean rating from 1 to 5 over the last 90 days. 4.5+ excellent, 4.0-4.5 good, 3.5-4.0 acceptable, below 3.5 concerning; orange below ${t.csat.warning} (the alert threshold). Unlike NPS it measures touchpoints, not overall loyalty.`,
             unit: units.score,
-            queries: [{ expr: 'chom_csat_score', legend: 'CSAT' }],
+            queries: [{ expr: q.csat, legend: 'CSAT' }],
             thresholds: below(t.csat),
             min: 1,
             max: 5,
@@ -180,8 +181,8 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
               'How many NPS and CSAT answers the scores above rest on. Few answers make the scores noisy.',
             unit: units.count,
             queries: [
-              { expr: 'sum(chom_nps_responses)', legend: 'NPS responses' },
-              { expr: 'chom_csat_responses', legend: 'CSAT responses' },
+              { expr: q.npsResponses, legend: 'NPS responses' },
+              { expr: q.csatResponses, legend: 'CSAT responses' },
             ],
             width: 6,
             height: 7,
@@ -196,7 +197,7 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
             description:
               'Mean engagement score (0-100) of organizations with users over the last 30 days, from session frequency, session length and feature breadth. High engagement correlates with retention: low or falling engagement is an early warning (trigger a re-engagement campaign); high engagement is an expansion opportunity.',
             unit: units.score,
-            queries: [{ expr: 'chom_customer_engagement_score', legend: 'Engagement' }],
+            queries: [{ expr: q.engagementScore, legend: 'Engagement' }],
             min: 0,
             max: 100,
             decimals: 0,
@@ -208,7 +209,7 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
             description:
               'Average length of finished sessions started in the last 30 days: time spent in the product per visit.',
             unit: units.seconds,
-            queries: [{ expr: 'chom_session_duration_seconds', legend: 'Session duration' }],
+            queries: [{ expr: q.sessionDuration, legend: 'Session duration' }],
             width: 4,
             height: 6,
           }),
@@ -217,7 +218,7 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
             description:
               'Average number of actions per finished session in the last 30 days: depth of use per visit.',
             unit: units.count,
-            queries: [{ expr: 'chom_actions_per_session', legend: 'Actions per session' }],
+            queries: [{ expr: q.actionsPerSession, legend: 'Actions per session' }],
             decimals: 1,
             width: 4,
             height: 6,
@@ -229,7 +230,7 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
             unit: units.count,
             queries: [
               {
-                expr: 'sum(rate(chom_user_logins_total[$__rate_interval])) * 3600',
+                expr: q.loginsPerHour,
                 legend: 'Logins per hour',
               },
             ],
@@ -243,7 +244,7 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
             unit: units.ratio,
             queries: [
               {
-                expr: 'max by (feature) (chom_feature_adoption_ratio)',
+                expr: q.featureAdoption,
                 legend: '{{feature}}',
                 instant: true,
               },
@@ -260,7 +261,7 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
             unit: units.count,
             queries: [
               {
-                expr: 'max by (feature) (chom_feature_users)',
+                expr: q.featureUsers,
                 legend: '{{feature}}',
                 instant: true,
               },
@@ -275,7 +276,7 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
             unit: units.count,
             queries: [
               {
-                expr: 'sum by (feature) (rate(chom_feature_usage_total[$__rate_interval])) * 3600',
+                expr: q.featureUsesPerHour,
                 legend: '{{feature}}',
               },
             ],
@@ -294,7 +295,7 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
             unit: units.count,
             queries: [
               {
-                expr: 'sum by (priority, status) (chom_support_tickets{priority=~"$priority"})',
+                expr: q.ticketsByStatusAndPriority,
                 legend: '{{priority}} {{status}}',
                 instant: true,
                 table: true,
@@ -338,7 +339,7 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
             unit: units.count,
             queries: [
               {
-                expr: 'sum by (priority) (rate(chom_support_tickets_created_total{priority=~"$priority"}[$__rate_interval])) * 3600',
+                expr: q.newTicketsPerHour,
                 legend: '{{priority}}',
               },
             ],
@@ -352,7 +353,7 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
             unit: units.multiple,
             queries: [
               {
-                expr: 'chom:support_tickets_per_customer:ratio30d',
+                expr: q.ticketsPerCustomer30d,
                 legend: 'Tickets per customer',
               },
             ],
@@ -366,7 +367,7 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
             description: `Average time from creation to resolution of the tickets resolved in the last 30 days, by priority. A bar turns red when it exceeds the SLA of its priority (KPI config: ${slaList}). Missing SLAs: consider staffing or process changes.`,
             unit: units.seconds,
             queries: priorities.map((p) => ({
-              expr: `chom_support_resolution_time_seconds{priority="${p}"}`,
+              expr: q.resolutionTime(p),
               legend: `${p} (SLA ${hours(sla[p])})`,
               instant: true,
             })),
@@ -383,7 +384,7 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
             description: `Average time from ticket creation to the first agent response, for tickets first answered in the last 30 days. Customers value a quick acknowledgement even when resolution takes longer: target below ${hours(seedBenchmarks.firstResponseSeconds)} for every priority (red above).`,
             unit: units.seconds,
             queries: priorities.map((p) => ({
-              expr: `chom_support_first_response_time_seconds{priority="${p}"}`,
+              expr: q.firstResponseTime(p),
               legend: p,
               instant: true,
             })),
@@ -400,7 +401,7 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
             title: 'Time to first value',
             description: `Mean time from signup to the first success milestone, for users who signed up in the last 90 days and reached it. Faster time to value means higher retention: under 1 day excellent, 1-3 days good, over 7 days needs improvement (orange from 3 days, red from 7). Speed it up with demo data, guided quick starts and setup assistants.`,
             unit: units.seconds,
-            queries: [{ expr: 'chom_time_to_first_value_seconds', legend: 'Time to first value' }],
+            queries: [{ expr: q.timeToFirstValue, legend: 'Time to first value' }],
             thresholds: ttfvSteps,
             width: 6,
             height: 6,
@@ -410,7 +411,7 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
             description:
               'Share of the users who signed up in the last 90 days who reached the first value milestone. Time to first value only counts those who did; this shows how many never got there.',
             unit: units.ratio,
-            queries: [{ expr: 'chom_first_value_reached_ratio', legend: 'Reached first value' }],
+            queries: [{ expr: q.firstValueReached, legend: 'Reached first value' }],
             decimals: 1,
             width: 6,
             height: 6,
@@ -420,7 +421,7 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
             description:
               'Mean time to first value over time: shows whether onboarding changes made users succeed sooner. The dashed lines are 3 and 7 days.',
             unit: units.seconds,
-            queries: [{ expr: 'chom_time_to_first_value_seconds', legend: 'Time to first value' }],
+            queries: [{ expr: q.timeToFirstValue, legend: 'Time to first value' }],
             thresholds: ttfvSteps,
             thresholdLines: true,
             width: 12,

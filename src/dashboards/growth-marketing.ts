@@ -1,6 +1,6 @@
 import { TableCellDisplayMode } from '@grafana/grafana-foundation-sdk/common';
 import { type Dashboard, FieldColorModeId } from '@grafana/grafana-foundation-sdk/dashboard';
-import { dashboardUids } from '../kpi/alert-rules.js';
+import { dashboardUids } from '../kpi/ids.js';
 import type { KpiConfig } from '../kpi/kpi-config.js';
 import {
   barGaugePanel,
@@ -17,20 +17,22 @@ import {
   unitProperty,
   units,
 } from './common.js';
+import { growthMarketingQueries as q } from './growth-marketing.queries.js';
 import { below, pct, seedBenchmarks } from './thresholds.js';
 
-const C = 'currency="$currency"';
-const CH = 'channel=~"$channel"';
+/** The cohort table's columns in month order (the cohort collector reports at most 36 months). */
+const cohortColumnOrder: Record<string, number> = Object.fromEntries([
+  ['cohort\\month', 0],
+  ...Array.from({ length: 37 }, (_, month) => [`M${String(month).padStart(2, '0')}`, month + 1]),
+]);
 
 /** Growth & Marketing board: acquisition, channels, campaigns, landing pages, referrals, cohorts. */
 export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
   const t = kpi.thresholds;
   const roi = seedBenchmarks.marketingRoi;
+  const lifetime = kpi.maxCustomerLifetimeMonths;
   const email = seedBenchmarks.email;
   const moneyNote = 'Amounts are in the currency chosen above (no conversion between currencies).';
-  const campaign = (stage: string) => `max by (campaign) (chom_email_campaign_${stage})`;
-  const emailRate = (stage: string) => `${campaign(stage)} / (${campaign('sent')} > 0)`;
-  const allCampaigns = (stage: string) => `sum(chom_email_campaign_${stage})`;
 
   return buildBoard({
     uid: dashboardUids.growth,
@@ -43,15 +45,16 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
       labelVariable({
         name: 'currency',
         label: 'Currency',
-        description: 'Money panels show one currency at a time; amounts are never converted.',
-        query: 'label_values(chom_marketing_spend, currency)',
+        description:
+          'Money panels show one currency at a time; amounts are never converted. Currencies with marketing spend or with revenue by channel.',
+        query: q.currencyValues,
         current: kpi.reportingCurrency,
       }),
       filterVariable({
         name: 'channel',
         label: 'Channel',
         description: 'Acquisition channels shown in the channel panels.',
-        query: 'label_values(chom_users_signups_total, channel)',
+        query: q.channelValues,
       }),
     ],
     rows: [
@@ -62,7 +65,7 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             title: 'Signups (7 days)',
             description: `New user registrations over the last 7 days: the top-of-funnel health indicator; watch the trend, not single numbers. Red below ${t.weeklySignups.critical}, orange below ${t.weeklySignups.warning} (alert thresholds).`,
             unit: units.count,
-            queries: [{ expr: 'chom:users_signups:increase7d', legend: 'Signups (7 days)' }],
+            queries: [{ expr: q.signups7d, legend: 'Signups (7 days)' }],
             thresholds: below(t.weeklySignups),
             decimals: 0,
             width: 4,
@@ -71,9 +74,9 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
           statPanel({
             title: 'Signup growth (week over week)',
             description:
-              'Signups of the last 7 days against the 7 days before: ((this week - last week) / last week). Early stage: 20%+ weekly is strong. Needs 14 days of Prometheus history.',
+              'Signups of the last 7 days against the 7 days before: ((this week - last week) / last week). Early stage: 20%+ weekly is strong. Empty until Prometheus holds the 7-day signup count of a week ago (and for a week after a gap in it).',
             unit: units.ratio,
-            queries: [{ expr: 'chom:users_signups_growth:ratio7d', legend: 'WoW growth' }],
+            queries: [{ expr: q.signupGrowthWeekOverWeek, legend: 'WoW growth' }],
             decimals: 1,
             width: 4,
             height: 5,
@@ -82,7 +85,7 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             title: 'Activation rate (7 days)',
             description: `Share of signups who completed activation (their first meaningful action) over 7 days: the bridge from acquisition to engagement. Excellent above 70%, good 50-70%, needs work below 50%; orange below ${pct(t.activationRate.warning)} (the alert threshold).`,
             unit: units.ratio,
-            queries: [{ expr: 'chom:funnel_activation:ratio7d', legend: 'Activation' }],
+            queries: [{ expr: q.activation7d, legend: 'Activation' }],
             thresholds: below(t.activationRate),
             decimals: 1,
             width: 4,
@@ -93,26 +96,18 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             description:
               'All registered users (not deleted): the user base that signups add to and that monthly active users are drawn from.',
             unit: units.count,
-            queries: [{ expr: 'chom_users', legend: 'Registered users' }],
+            queries: [{ expr: q.registeredUsers, legend: 'Registered users' }],
             width: 4,
             height: 5,
           }),
           statPanel({
-            title: 'Signups and activations (selected period)',
+            title: 'Signups and activations (30 days)',
             description:
-              'Signups and users who activated in the selected time range (all channels).',
+              'Signups and users who activated in the last 30 days (all channels), counted by the exporter over the whole 30 days, however much history Prometheus holds.',
             unit: units.count,
             queries: [
-              {
-                expr: 'sum(increase(chom_funnel_signups_total[$__range]))',
-                legend: 'Signups',
-                instant: true,
-              },
-              {
-                expr: 'sum(increase(chom_users_activated_total[$__range]))',
-                legend: 'Activated',
-                instant: true,
-              },
+              { expr: q.signups30d, legend: 'Signups' },
+              { expr: q.activated30d, legend: 'Activated' },
             ],
             decimals: 0,
             width: 8,
@@ -125,7 +120,7 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             unit: units.count,
             queries: [
               {
-                expr: `sum by (channel) (rate(chom_users_signups_total{${CH}}[$__rate_interval])) * 3600`,
+                expr: q.signupsPerHourByChannel,
                 legend: '{{channel}}',
               },
             ],
@@ -134,13 +129,13 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             height: 8,
           }),
           pieChartPanel({
-            title: 'Signups by channel (selected period)',
+            title: 'Signups by channel (30 days)',
             description:
-              'Mix of acquisition channels in the selected time range. Diversify to avoid depending on one channel.',
+              'Mix of acquisition channels over the last 30 days, counted by the exporter. Diversify to avoid depending on one channel.',
             unit: units.count,
             queries: [
               {
-                expr: `sum by (channel) (increase(chom_users_signups_total{${CH}}[$__range]))`,
+                expr: q.signupsByChannel30d,
                 legend: '{{channel}}',
                 instant: true,
               },
@@ -149,50 +144,58 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             width: 12,
             height: 8,
           }),
+          timeSeriesPanel({
+            title: 'Signups and activations per hour',
+            description:
+              'All signups and the users who completed activation, per hour, from the counters: when in the period users arrived and reached their first meaningful action.',
+            unit: units.count,
+            queries: [
+              { expr: q.signupsPerHour, legend: 'Signups' },
+              { expr: q.activationsPerHour, legend: 'Activations' },
+            ],
+            width: 24,
+            height: 6,
+          }),
         ],
       },
       {
-        title: 'Channels: spend, cost and return',
+        title: 'Channels: spend, cost and return (30 days)',
         cells: [
           barGaugePanel({
             title: 'Marketing spend by channel, 30 days ($currency)',
-            description: `Marketing spend per channel over the trailing 30 business days. ${moneyNote}`,
+            description: `Marketing spend per channel over the last 30 calendar days: the spend that CPA, efficiency and ROI beside it divide by. ${moneyNote}`,
             unit: units.money,
-            queries: [
-              {
-                expr: `sum by (channel) (chom_marketing_spend{window="30bd", ${C}, ${CH}})`,
-                legend: '{{channel}}',
-                instant: true,
-              },
-            ],
-            width: 6,
+            queries: [{ expr: q.spendByChannel30d, legend: '{{channel}}', instant: true }],
+            width: 5,
             height: 8,
           }),
           barGaugePanel({
             title: 'Cost per acquisition by channel, 30 days ($currency)',
-            description: `Channel spend over 30 days / signups from that channel over 30 days: what one new user costs per channel. Shift budget from high-CPA to low-CPA channels; the acceptable CPA depends on LTV. Channels without spend (organic, direct, referral) have no CPA. ${moneyNote}`,
+            description: `Channel spend over 30 days / signups from that channel over 30 days: what one new user costs per channel. Shift budget from high-CPA to low-CPA channels; the acceptable CPA depends on LTV. Channels without spend have no CPA, nor has a channel with spend in several currencies (its signups cannot be split between them). ${moneyNote}`,
             unit: units.money,
             queries: [
-              {
-                expr: `max by (channel) (channel:chom_cost_per_acquisition:ratio30d{${C}, ${CH}})`,
-                legend: '{{channel}}',
-                instant: true,
-              },
+              { expr: q.costPerAcquisitionByChannel, legend: '{{channel}}', instant: true },
             ],
-            width: 6,
+            width: 5,
             height: 8,
           }),
           barGaugePanel({
-            title: 'Marketing ROI by channel',
-            description: `MRR from customers acquired through the channel / the channel's marketing spend over 30 days. Below ${roi.breakEven} the channel loses money (optimise or cut), above ${roi.good} is good, above ${roi.excellent} excellent (invest more). Brand building pays back later than this shows.`,
+            title: 'Marketing efficiency by channel, 30 days',
+            description: `New MRR / marketing spend (seed: "Marketing Efficiency"): the MRR now of the customers whose first payment in the selected currency fell in the last 30 days, by the channel that acquired them, over the channel's spend in that currency in those 30 days. Above ${seedBenchmarks.marketingEfficiency} a month of spend brings at least as much new monthly revenue; 0 when spend brought no customer.`,
             unit: units.multiple,
             queries: [
-              {
-                expr: `max by (channel) (channel:chom_marketing_roi:ratio{${C}, ${CH}})`,
-                legend: '{{channel}}',
-                instant: true,
-              },
+              { expr: q.marketingEfficiencyByChannel, legend: '{{channel}}', instant: true },
             ],
+            thresholds: below({ warning: seedBenchmarks.marketingEfficiency, critical: null }),
+            decimals: 2,
+            width: 4,
+            height: 8,
+          }),
+          barGaugePanel({
+            title: 'Marketing ROI by channel, 30 days',
+            description: `(Expected lifetime value of the customers the channel acquired in the last 30 days - its spend in those 30 days) / its spend, in the selected currency. Lifetime value = their MRR x gross margin (${kpi.grossMargin}) x expected lifetime, 1 / trailing 30-day churn capped at ${lifetime} months (kpi.maxCustomerLifetimeMonths). 0 is break-even (a 1:1 return), -1 nothing came back; red below ${roi.breakEven} (losing money: optimise or cut), green above ${roi.good} (a 3:1 return), blue above ${roi.excellent} (5:1: invest more). Brand building pays back later than this shows.`,
+            unit: units.multiple,
+            queries: [{ expr: q.marketingRoiByChannel, legend: '{{channel}}', instant: true }],
             thresholds: [
               { value: null, color: 'red' },
               { value: roi.breakEven, color: 'orange' },
@@ -200,21 +203,15 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
               { value: roi.excellent, color: 'blue' },
             ],
             decimals: 2,
-            width: 6,
+            width: 5,
             height: 8,
           }),
           barGaugePanel({
             title: 'MRR by acquisition channel ($currency)',
-            description: `Monthly recurring revenue of paying customers by the channel that acquired them: which channels bring revenue, not just signups. ${moneyNote}`,
+            description: `Monthly recurring revenue of all paying customers by the channel that acquired them, whenever that was: which channels bring revenue, not just signups. ${moneyNote}`,
             unit: units.money,
-            queries: [
-              {
-                expr: `sum by (channel) (chom_revenue_by_channel{${C}, ${CH}})`,
-                legend: '{{channel}}',
-                instant: true,
-              },
-            ],
-            width: 6,
+            queries: [{ expr: q.mrrByChannel, legend: '{{channel}}', instant: true }],
+            width: 5,
             height: 8,
           }),
         ],
@@ -228,14 +225,14 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
               'For each recent campaign: recipients sent, opened, clicked and converted, and the open, click-through and conversion rates (of sent). Benchmarks for B2B SaaS: open 15-25%, click-through 2-5%, conversion 1-5%. Improve opens with subject lines and send times, clicks with clear calls to action, conversions with the landing page.',
             unit: units.count,
             queries: [
-              { expr: campaign('sent'), legend: 'Sent', instant: true, table: true },
-              { expr: campaign('opened'), legend: 'Opened', instant: true, table: true },
-              { expr: campaign('clicked'), legend: 'Clicked', instant: true, table: true },
-              { expr: campaign('converted'), legend: 'Converted', instant: true, table: true },
-              { expr: emailRate('opened'), legend: 'Open rate', instant: true, table: true },
-              { expr: emailRate('clicked'), legend: 'Click rate', instant: true, table: true },
+              { expr: q.campaignSent, legend: 'Sent', instant: true, table: true },
+              { expr: q.campaignOpened, legend: 'Opened', instant: true, table: true },
+              { expr: q.campaignClicked, legend: 'Clicked', instant: true, table: true },
+              { expr: q.campaignConverted, legend: 'Converted', instant: true, table: true },
+              { expr: q.campaignOpenRate, legend: 'Open rate', instant: true, table: true },
+              { expr: q.campaignClickRate, legend: 'Click rate', instant: true, table: true },
               {
-                expr: emailRate('converted'),
+                expr: q.campaignConversionRate,
                 legend: 'Conversion rate',
                 instant: true,
                 table: true,
@@ -275,17 +272,17 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             unit: units.ratio,
             queries: [
               {
-                expr: `${allCampaigns('opened')} / (${allCampaigns('sent')} > 0)`,
+                expr: q.allCampaignsOpenRate,
                 legend: 'Open rate',
                 instant: true,
               },
               {
-                expr: `${allCampaigns('clicked')} / (${allCampaigns('sent')} > 0)`,
+                expr: q.allCampaignsClickRate,
                 legend: 'Click-through rate',
                 instant: true,
               },
               {
-                expr: `${allCampaigns('converted')} / (${allCampaigns('sent')} > 0)`,
+                expr: q.allCampaignsConversionRate,
                 legend: 'Conversion rate',
                 instant: true,
               },
@@ -319,27 +316,36 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             unit: units.count,
             queries: [
               {
-                expr: 'sum by (page) (rate(chom_landing_page_visits_total[$__rate_interval])) * 3600',
+                expr: q.landingPageVisitsPerHour,
                 legend: '{{page}}',
               },
             ],
-            width: 12,
+            width: 8,
+            height: 8,
+          }),
+          timeSeriesPanel({
+            title: 'Landing page conversions per hour',
+            description:
+              "Conversions (the page's call to action completed) per hour of each landing page: a campaign that brings visits but no conversions shows here first.",
+            unit: units.count,
+            queries: [{ expr: q.landingPageConversionsPerHour, legend: '{{page}}' }],
+            width: 8,
             height: 8,
           }),
           barGaugePanel({
             title: 'Landing page conversion (7 days)',
-            description: `Share of visits that converted (completed the page's call to action) over 7 days, per page. Above 10% is above average, 5-10% average, below 5% below average; orange below ${pct(t.landingPageConversion.warning)} (the alert threshold). Check headline, value proposition, social proof, form length and load time.`,
+            description: `Share of visits that converted (completed the page's call to action) over 7 days, per page. Visits and conversions are counted by the exporter over the whole 7 days. Above 10% is above average, 5-10% average, below 5% below average; orange below ${pct(t.landingPageConversion.warning)} (the alert threshold, which judges only pages with at least ${kpi.minLandingPageVisits} visits in the 7 days). Check headline, value proposition, social proof, form length and load time.`,
             unit: units.ratio,
             queries: [
               {
-                expr: 'max by (page) (page:chom_landing_page_conversion:ratio7d)',
+                expr: q.landingPageConversion7d,
                 legend: '{{page}}',
                 instant: true,
               },
             ],
             thresholds: below(t.landingPageConversion),
             decimals: 1,
-            width: 12,
+            width: 8,
             height: 8,
           }),
         ],
@@ -351,24 +357,18 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             title: 'K-factor (30 days)',
             description: `Virality: new users each active user brings = invitations per user x invitation conversion = completed referrals over 30 days / monthly active users. Above ${seedBenchmarks.kFactorViral} growth is viral; at 1 self-sustaining; below 1 other channels are needed. Improve by making sharing easy and rewarding both sides.`,
             unit: units.multiple,
-            queries: [{ expr: 'chom:referrals_k_factor:ratio30d', legend: 'K-factor' }],
+            queries: [{ expr: q.kFactor30d, legend: 'K-factor' }],
             thresholds: below({ warning: seedBenchmarks.kFactorViral, critical: null }),
             decimals: 3,
             width: 4,
             height: 7,
           }),
           statPanel({
-            title: 'Referral conversion (selected period)',
+            title: 'Referral conversion (30 days)',
             description:
-              'Share of referral invitations sent in the selected time range that led to a signup in it. 20-40% is strong.',
+              'Referral invitations completed (led to a signup) in the last 30 days / invitations sent in them, counted by the exporter over the whole 30 days. 20-40% is strong.',
             unit: units.ratio,
-            queries: [
-              {
-                expr: 'sum(increase(chom_referrals_completed_total[$__range])) / (sum(increase(chom_referrals_sent_total[$__range])) > 0)',
-                legend: 'Referral conversion',
-                instant: true,
-              },
-            ],
+            queries: [{ expr: q.referralConversion30d, legend: 'Referral conversion' }],
             decimals: 1,
             width: 4,
             height: 7,
@@ -380,11 +380,11 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             unit: units.count,
             queries: [
               {
-                expr: 'sum(rate(chom_referrals_sent_total[$__rate_interval])) * 3600',
+                expr: q.referralsSentPerHour,
                 legend: 'Sent',
               },
               {
-                expr: 'sum(rate(chom_referrals_completed_total[$__rate_interval])) * 3600',
+                expr: q.referralsCompletedPerHour,
                 legend: 'Completed',
               },
             ],
@@ -403,7 +403,7 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             unit: units.ratio,
             queries: [
               {
-                expr: 'label_replace(label_replace(max by (cohort, month_offset) (chom_cohort_retention_ratio), "month", "M$1", "month_offset", "([0-9][0-9])"), "month", "M0$1", "month_offset", "([0-9])")',
+                expr: q.cohortRetention,
                 legend: '{{cohort}} {{month}}',
                 instant: true,
                 table: true,
@@ -426,7 +426,11 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
               },
               {
                 id: 'organize',
-                options: { renameByName: { 'cohort\\month': 'Cohort' } },
+                options: {
+                  // Grafana orders the matrix columns as the series arrive; this fixes M00, M01, ... M36.
+                  indexByName: cohortColumnOrder,
+                  renameByName: { 'cohort\\month': 'Cohort' },
+                },
               },
             ],
             overrides: [
@@ -442,7 +446,7 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             unit: units.count,
             queries: [
               {
-                expr: 'max by (cohort) (chom_cohort_size)',
+                expr: q.cohortSize,
                 legend: '{{cohort}}',
                 instant: true,
               },

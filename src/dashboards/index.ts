@@ -1,8 +1,8 @@
 import type { Dashboard, Panel, RowPanel } from '@grafana/grafana-foundation-sdk/dashboard';
-import type { dashboardUids } from '../kpi/alert-rules.js';
+import { type DashboardKey, datasourceUid } from '../kpi/ids.js';
 import type { KpiConfig } from '../kpi/kpi-config.js';
 import { businessKpiDashboard } from './business-kpi.js';
-import { boardJson, datasourceUid } from './common.js';
+import { boardJson } from './common.js';
 import { customerSuccessDashboard } from './customer-success.js';
 import { growthMarketingDashboard } from './growth-marketing.js';
 import {
@@ -14,7 +14,7 @@ import {
 export interface BoardFile {
   /** Path of the committed JSON, relative to the repository root. */
   readonly path: string;
-  readonly key: keyof typeof dashboardUids;
+  readonly key: DashboardKey;
   readonly dashboard: Dashboard;
 }
 
@@ -82,9 +82,13 @@ function grafanaReadme(boards: readonly BoardFile[]): string {
     '```',
     '',
     'Prometheus must load `prometheus/rules/chom-recording.rules.yml`: the boards read the derived KPIs',
-    '(ARR, LTV, CAC, funnel ratios, ...) from those recording rules. KPIs over 7 or 30 days fill in as',
-    'Prometheus accumulates history: "MRR growth (30 days)" needs 30 days, "Signup growth (week over',
-    'week)" 14 days.',
+    '(ARR, LTV, CAC, ROI, funnel ratios, ...) from those recording rules. Counts and ratios over 7 or 30',
+    'days come from gauges the exporter computes over the whole window, so they are right from the first',
+    'scrape. Only what compares with the past reads Prometheus history, and is empty (never wrong) until',
+    'Prometheus holds it: "MRR growth (30 days)" 30 days, "MRR in 30 days, forecast" 7 days (its line on',
+    'the trend chart 37 days), "Signup growth (week over week)" 7 days. Every query collapses exporter',
+    'replicas (`max without (instance, pod)`), so two replicas show what one shows. Stat and gauge panels',
+    'run instant queries (now or nothing), and the boards show time in UTC, as month boundaries are.',
     '',
     'To import by hand instead: Dashboards > New > Import, upload a JSON file, then pick your Prometheus in',
     'the `Data source` variable.',

@@ -1,4 +1,4 @@
-import { datasourceName, datasourceUid } from './common.js';
+import { datasourceName, datasourceUid } from '../kpi/ids.js';
 
 /** Where the dashboard provider reads the JSON files inside the Grafana container. */
 export const dashboardsPath = '/var/lib/grafana/dashboards';

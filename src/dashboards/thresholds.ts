@@ -11,9 +11,6 @@ interface Threshold {
   readonly critical: number | null;
 }
 
-/** Float noise out of derived values (1 - 0.07 = 0.9299999999999999). */
-const tidy = (value: number) => Number(value.toPrecision(12));
-
 /** No judgement: the value in the text colour (and no Grafana default red at 80). */
 export const neutral: readonly Step[] = [{ value: null, color: 'text' }];
 
@@ -32,14 +29,6 @@ export function below({ warning, critical }: Threshold): Step[] {
   if (critical !== null && warning !== null) steps.push({ value: critical, color: 'orange' });
   steps.push({ value: warning ?? critical, color: 'green' });
   return steps;
-}
-
-/** The complement of a ratio threshold (churn above 5% is retention below 95%). */
-export function complement({ warning, critical }: Threshold): Threshold {
-  return {
-    warning: warning === null ? null : tidy(1 - warning),
-    critical: critical === null ? null : tidy(1 - critical),
-  };
 }
 
 /**
@@ -74,8 +63,13 @@ export const seedBenchmarks = {
   firstResponseSeconds: 3600,
   /** Time to first value: excellent < 1 day, good 1-3 days, needs improvement > 7 days. */
   timeToFirstValueSeconds: { good: 86_400, slow: 3 * 86_400, tooSlow: 7 * 86_400 },
-  /** Marketing ROI: < 1 loses money, > 3 good, > 5 excellent. */
-  marketingRoi: { breakEven: 1, good: 3, excellent: 5 },
+  /**
+   * Marketing ROI, seed: returns below 1:1 lose money, above 3:1 are good, above 5:1
+   * excellent. ROI here is (value - spend) / spend, the return ratio minus 1.
+   */
+  marketingRoi: { breakEven: 0, good: 2, excellent: 4 },
+  /** Marketing efficiency (new MRR / spend, seed 003): above 1 is efficient. */
+  marketingEfficiency: 1,
   /** K-factor above 1 is viral growth. */
   kFactorViral: 1,
   /** Email benchmarks for B2B SaaS: open 15-25%, click-through 2-5%, conversion 1-5%. */

@@ -6,6 +6,7 @@ import {
   kubernetesMonitoringArtifacts,
 } from '../deploy/kubernetes/manifests.js';
 import type { KpiConfig } from '../kpi/kpi-config.js';
+import { alertThresholdTable, derivedKpiTable } from './alerting-doc.js';
 import { configurationDocument } from './config-doc.js';
 import { collectorsTable, metricsDocument } from './metrics-doc.js';
 import { alertRulesYaml, recordingRulesYaml, runbooksDocument } from './prometheus-rules.js';
@@ -22,6 +23,7 @@ export interface Artifact {
  */
 export function buildArtifacts(root: URL): Artifact[] {
   const readme = readFileSync(new URL('README.md', root), 'utf8');
+  const alerting = readFileSync(new URL('docs/alerting.md', root), 'utf8');
   // The committed artifacts use the default KPI config; `generate --config` is for users' own.
   const { kpi } = parseConfig({});
   // The Kubernetes files that follow the KPI config are part of monitoringArtifacts.
@@ -34,6 +36,14 @@ export function buildArtifacts(root: URL): Artifact[] {
     { path: 'docs/metrics.md', content: metricsDocument() },
     { path: 'docs/configuration.md', content: configurationDocument() },
     { path: 'README.md', content: replaceSection(readme, 'collectors', collectorsTable()) },
+    {
+      path: 'docs/alerting.md',
+      content: replaceSection(
+        replaceSection(alerting, 'derived-kpis', derivedKpiTable(kpi)),
+        'alert-thresholds',
+        alertThresholdTable(kpi),
+      ),
+    },
   ];
 }
 

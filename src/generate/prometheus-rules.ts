@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
-import { alertRules, dashboardUids, runbookAnchor } from '../kpi/alert-rules.js';
+import { alertRules, runbookAnchor } from '../kpi/alert-rules.js';
+import { dashboardUids } from '../kpi/ids.js';
 import type { KpiConfig } from '../kpi/kpi-config.js';
 import { recordingRules } from '../kpi/recording-rules.js';
 

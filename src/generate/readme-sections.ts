@@ -4,6 +4,6 @@ export function replaceSection(document: string, name: string, content: string):
   const end = `<!-- ${name}:end -->`;
   const from = document.indexOf(start);
   const to = document.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`README has no ${name} section markers`);
+  if (from < 0 || to < from) throw new Error(`the document has no ${name} section markers`);
   return `${document.slice(0, from + start.length)}\n${content}\n${document.slice(to)}`;
 }

@@ -22,6 +22,8 @@ const threshold = (
     .prefault({})
     .describe(description);
 
+const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as "EUR"');
+
 /**
  * Targets and alert thresholds: the one place they are set. The alert rules,
  * the dashboards' thresholds and the exported target metrics are all generated
@@ -29,17 +31,32 @@ const threshold = (
  */
 export const kpiSchema = z
   .object({
-    reportingCurrency: z
-      .string()
-      .regex(/^[A-Z]{3}$/)
+    reportingCurrency: currencyCode
       .default('USD')
-      .describe('Currency of money thresholds and targets (CAC ceiling, MRR target).'),
+      .describe(
+        'Currency of the money thresholds in `thresholds` (the CAC ceiling) and of the MRR targets (which exist in this currency only); the money thresholds of other currencies are in moneyThresholds.',
+      ),
     grossMargin: z
       .number()
       .min(0)
       .max(1)
       .default(0.8)
-      .describe('Gross margin used by LTV and CAC payback (0-1).'),
+      .describe('Gross margin used by LTV, ROI and CAC payback (0-1).'),
+    maxCustomerLifetimeMonths: z
+      .number()
+      .positive()
+      .default(60)
+      .describe(
+        'Longest customer lifetime, in months, that marketing ROI credits a new customer with (lifetime = 1 / trailing 30-day churn, capped here; 60 as Stripe assumes at zero churn).',
+      ),
+    minLandingPageVisits: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(100)
+      .describe(
+        'Visits over 7 days a landing page needs before its conversion alert may fire (fewer visits make the ratio noise).',
+      ),
     mrrTargets: z
       .array(
         z
@@ -63,7 +80,11 @@ export const kpiSchema = z
       .describe('MRR goal for months without an entry in mrrTargets.'),
     thresholds: z
       .object({
-        churnRate: threshold(0.05, 0.07, 'Customer churn this month (ratio): alert above.'),
+        churnRate: threshold(
+          0.05,
+          0.07,
+          'Customer churn over the trailing 30 days, per currency (ratio): alert above.',
+        ),
         mrrGrowth: threshold(0.05, undefined, 'MRR growth over 30 days (ratio): alert below.'),
         mrrDecline: threshold(undefined, 0.2, 'MRR decline over 30 days (ratio): critical above.'),
         ltvToCac: threshold(3, 1, 'LTV:CAC: alert below.'),
@@ -85,7 +106,11 @@ export const kpiSchema = z
           undefined,
           'New tickets per paying customer over 30 days: alert above.',
         ),
-        cac: threshold(60, 75, 'Blended CAC over 30 days in the reporting currency: alert above.'),
+        cac: threshold(
+          60,
+          75,
+          'Blended CAC over 30 days in the reporting currency: alert above (other currencies: moneyThresholds).',
+        ),
         weeklySignups: threshold(25, 20, 'Signups over 7 days: alert below.'),
         landingPageConversion: threshold(
           0.02,
@@ -93,11 +118,34 @@ export const kpiSchema = z
           'Landing page conversion over 7 days (ratio): alert below.',
         ),
         dauMau: threshold(0.1, undefined, 'DAU/MAU (ratio): alert below.'),
-        nrr: threshold(1, undefined, 'Net revenue retention this month (ratio): alert below.'),
+        nrr: threshold(
+          1,
+          undefined,
+          'Net revenue retention this month, per currency (ratio): alert below.',
+        ),
       })
       .strict()
       .prefault({})
-      .describe('Warning and critical thresholds; null disables that severity.'),
+      .describe(
+        'Warning and critical thresholds; null disables that severity. Ratios apply to every currency; money (cac) is in the reporting currency.',
+      ),
+    moneyThresholds: z
+      .record(
+        currencyCode,
+        z
+          .object({
+            cac: threshold(
+              undefined,
+              undefined,
+              'Blended CAC over 30 days in this currency: alert above.',
+            ),
+          })
+          .strict(),
+      )
+      .default({})
+      .describe(
+        'Money thresholds of currencies other than the reporting currency, by ISO code (e.g. EUR: { cac: { warning: 55 } }). A currency without an entry has no CAC alert: an amount in one currency is never compared with a threshold in another.',
+      ),
     links: z
       .object({
         runbookBaseUrl: z
@@ -137,9 +185,30 @@ export const kpiSchema = z
       .prefault({})
       .describe('Resolution time SLA by ticket priority, in seconds.'),
   })
-  .strict();
+  .strict()
+  .superRefine((kpi, context) => {
+    // Two places for one currency's thresholds would leave a reader guessing which applies.
+    if (kpi.reportingCurrency in kpi.moneyThresholds)
+      context.addIssue({
+        code: 'custom',
+        path: ['moneyThresholds', kpi.reportingCurrency],
+        message: `${kpi.reportingCurrency} is the reporting currency: its money thresholds are kpi.thresholds`,
+      });
+  });
 
 export type KpiConfig = z.infer<typeof kpiSchema>;
 export type KpiThresholdName = keyof KpiConfig['thresholds'];
+export type KpiThreshold = KpiConfig['thresholds'][KpiThresholdName];
+
+/**
+ * The CAC threshold of each currency that has one: the reporting currency's
+ * from `thresholds.cac`, the others' from `moneyThresholds`.
+ */
+export function cacThresholds(kpi: KpiConfig): { currency: string; threshold: KpiThreshold }[] {
+  const others = Object.entries(kpi.moneyThresholds)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([currency, money]) => ({ currency, threshold: money.cac }));
+  return [{ currency: kpi.reportingCurrency, threshold: kpi.thresholds.cac }, ...others];
+}
 
 export const defaultKpiConfig: KpiConfig = kpiSchema.parse({});

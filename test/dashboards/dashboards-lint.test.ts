@@ -3,9 +3,9 @@ import type { Dashboard, Panel } from '@grafana/grafana-foundation-sdk/dashboard
 import { describe, expect, it } from 'vitest';
 import { collectors } from '../../src/collectors/index.js';
 import { parseConfig } from '../../src/config/load.js';
-import { datasourceRef, datasourceUid } from '../../src/dashboards/common.js';
+import { datasourceRef } from '../../src/dashboards/common.js';
 import { dashboards } from '../../src/dashboards/index.js';
-import { dashboardUids } from '../../src/kpi/alert-rules.js';
+import { dashboardUids, datasourceUid } from '../../src/kpi/ids.js';
 import { recordingRules } from '../../src/kpi/recording-rules.js';
 import { selfMetricSpecs } from '../../src/metrics/self-metrics.js';
 import { exclusions, isExcluded } from './lint-exclusions.js';
@@ -20,7 +20,8 @@ import {
   targetsOf,
   variablesOf,
 } from './model.js';
-import { analyse } from './promql.js';
+import { pendingSourceMetrics } from '../helpers/pending-source-metrics.js';
+import { analyse, uncollapsedSelectors } from './promql.js';
 
 const { kpi } = parseConfig({});
 const root = new URL('../../', import.meta.url);
@@ -32,6 +33,14 @@ const expandForLint = (expr: string, board: Dashboard) => expand(expr, board, se
 const exporterMetrics = [...collectors.flatMap((c) => c.metrics), ...selfMetricSpecs];
 const metricTypes = new Map(exporterMetrics.map((m) => [m.name, m.type]));
 const recordedNames = new Set(recordingRules(kpi).map((rule) => rule.record));
+const pending = new Set(pendingSourceMetrics);
+
+/** Metric names a label_values selector reads: its name, or the alternatives of a __name__ regex. */
+function selectorMetrics(selector: string): string[] {
+  const byName = /^\{__name__=~"([a-z0-9_|]+)"\}$/.exec(selector);
+  if (byName) return (byName[1] as string).split('|');
+  return analyse(selector).selectors.map((s) => s.metric ?? '');
+}
 const rangeFunctions = ['rate', 'irate', 'increase'];
 
 /** Grafana unit ids the boards may use (a subset of Grafana's unit registry). */
@@ -101,10 +110,12 @@ describe('dashboards: grafana/dashboard-linter rules', () => {
       for (const variable of variablesOf(dashboard).filter((v) => v.type === 'query')) {
         const parsed = labelValuesQuery(variable.query);
         expect(parsed, `${variable.name}: ${String(variable.query)}`).toBeDefined();
-        const analysis = analyse(expandForLint(parsed?.selector ?? '', dashboard));
-        expect(analysis.errors, variable.name).toEqual([]);
-        for (const { metric } of analysis.selectors) {
-          expect(metricTypes.has(metric ?? ''), `${variable.name}: ${metric}`).toBe(true);
+        const selector = expandForLint(parsed?.selector ?? '', dashboard);
+        expect(analyse(selector).errors, variable.name).toEqual([]);
+        const metrics = selectorMetrics(selector);
+        expect(metrics.length, variable.name).toBeGreaterThan(0);
+        for (const metric of metrics) {
+          expect(metricTypes.has(metric), `${variable.name}: ${metric}`).toBe(true);
         }
       }
     },
@@ -170,6 +181,15 @@ describe('dashboards: grafana/dashboard-linter rules', () => {
           metricTypes.get(selector.metric ?? '') === 'counter';
         if (counter) expect(rangeFunctions, selector.metric).toContain(selector.rangeFunction);
       }
+    },
+  );
+
+  it.each(queryCases)(
+    '%s / %s / %s: collapses replicas (max without (instance, pod), or max by) before any sum or arithmetic',
+    (_, __, ___, query) => {
+      expect(uncollapsedSelectors(expandForLint(query.expr, query.dashboard)), query.expr).toEqual(
+        [],
+      );
     },
   );
 
@@ -274,6 +294,34 @@ describe('dashboards: structure', () => {
     },
   );
 
+  it.each(panelCases.filter(([, , panel]) => ['stat', 'gauge'].includes(panel.type)))(
+    '%s / %s: a stat or gauge shows now or nothing (instant queries, no stale lastNotNull over a range)',
+    (_, __, panel) => {
+      for (const target of targetsOf(panel)) {
+        expect(target, target.refId).toMatchObject({ instant: true, range: false });
+      }
+    },
+  );
+
+  it.each(boardCases)('%s: shows time in UTC, as month boundaries are', (_, { dashboard }) => {
+    expect(dashboard.timezone).toBe('utc');
+  });
+
+  it('orders the cohort table columns by month (M00, M01, ..., M12, not M00, M01, M10)', () => {
+    const growth = boards.find((b) => b.dashboard.uid === dashboardUids.growth)?.dashboard;
+    const table = growth && dataPanels(growth).find((p) => p.title?.startsWith('Cohort retention'));
+    const organize = (table?.transformations ?? []).find((t) => t.id === 'organize');
+    const order = (organize?.options as { indexByName?: Record<string, number> } | undefined)
+      ?.indexByName;
+    expect(order).toBeDefined();
+    if (!order) return;
+    const columns = Object.keys(order).sort((a, b) => (order[a] ?? 0) - (order[b] ?? 0));
+    expect(columns.slice(0, 14)).toEqual([
+      'cohort\\month',
+      ...Array.from({ length: 13 }, (_, m) => `M${m < 10 ? '0' : ''}${m}`),
+    ]);
+  });
+
   it.each(boardCases)(
     '%s: variables are used, multi-value ones only as =~"$name"',
     (_, { dashboard }) => {
@@ -320,15 +368,29 @@ describe('dashboards: structure', () => {
 
 describe('dashboards: metrics', () => {
   it.each(queryCases)(
-    '%s / %s / %s: references only exported metrics and recording rules',
+    '%s / %s / %s: references only exported metrics, recording rules and pending source metrics',
     (_, __, ___, query) => {
       for (const { metric } of analyse(expandForLint(query.expr, query.dashboard)).selectors) {
         expect(metric, query.expr).toBeDefined();
-        const known = metricTypes.has(metric ?? '') || recordedNames.has(metric ?? '');
+        const known =
+          metricTypes.has(metric ?? '') ||
+          recordedNames.has(metric ?? '') ||
+          pending.has(metric ?? '');
         expect(known, `${metric} in ${query.expr}`).toBe(true);
       }
     },
   );
+
+  it('lists as pending only source metrics no collector exports yet, and that rules or boards read (remove them when exported)', () => {
+    expect(pendingSourceMetrics.filter((name) => metricTypes.has(name))).toEqual([]);
+    const read = new Set(
+      [
+        ...recordingRules(kpi).map((rule) => rule.expr),
+        ...allQueries().map((q) => expandForLint(q.expr, q.dashboard)),
+      ].flatMap((expr) => analyse(expr).selectors.map((s) => s.metric)),
+    );
+    expect(pendingSourceMetrics.filter((name) => !read.has(name))).toEqual([]);
+  });
 
   it('shows every metric of the seed contract on some board', () => {
     const used = new Set(
@@ -345,19 +407,68 @@ describe('dashboards: metrics', () => {
     expect(missing).toEqual([]);
   });
 
-  it('takes thresholds and targets from the KPI config', () => {
+  it('takes thresholds from the KPI config, money thresholds per currency', () => {
     const custom = parseConfig({
       kpi: {
-        mrrTargetDefault: 123456,
         thresholds: { churnRate: { warning: 0.11, critical: 0.13 }, nps: { warning: 42 } },
+        moneyThresholds: { EUR: { cac: { warning: 4567, critical: 5678 } } },
         resolutionSlaSeconds: { critical: 4321 },
+        maxCustomerLifetimeMonths: 47,
       },
     }).kpi;
     const text = JSON.stringify(dashboards(custom));
     const defaults = JSON.stringify(dashboards(kpi));
-    for (const value of ['123456', '0.11', '0.13', '"value":42', '4321']) {
+    for (const value of ['0.11', '0.13', '"value":42', '4321', '4567', '5678', '47 months']) {
       expect(text, value).toContain(value);
       expect(defaults, value).not.toContain(value);
     }
+  });
+
+  it('colours CAC by the thresholds of its own currency, and money panels never by a fixed amount', () => {
+    const custom = parseConfig({
+      kpi: { moneyThresholds: { EUR: { cac: { warning: 400, critical: 500 } } } },
+    }).kpi;
+    const business = dashboards(custom).find((b) => b.key === 'business')?.dashboard;
+    const cac = business && dataPanels(business).find((p) => p.title === 'CAC ($currency)');
+    expect(cac?.fieldConfig?.defaults?.thresholds?.steps).toEqual([{ value: null, color: 'text' }]);
+    const byName = Object.fromEntries(
+      (cac?.fieldConfig?.overrides ?? []).map((o) => [
+        o.matcher.options,
+        o.properties.find((p) => p.id === 'thresholds')?.value?.steps,
+      ]),
+    );
+    expect(byName).toEqual({
+      'CAC (USD)': [
+        { value: null, color: 'green' },
+        { value: 60, color: 'orange' },
+        { value: 75, color: 'red' },
+      ],
+      'CAC (EUR)': [
+        { value: null, color: 'green' },
+        { value: 400, color: 'orange' },
+        { value: 500, color: 'red' },
+      ],
+    });
+    // The MRR target is read from chom_kpi_target in the panel's currency, not written in.
+    const mrr = business && dataPanels(business).find((p) => p.title === 'MRR ($currency)');
+    expect(JSON.stringify(mrr)).not.toContain(String(custom.mrrTargetDefault));
+    expect(targetsOf(mrr as Panel).map((t) => t.expr)).toContain(
+      'max by (currency) (chom_kpi_target{kpi="mrr", currency="$currency"})',
+    );
+    expect(mrr?.transformations).toEqual([
+      {
+        id: 'configFromData',
+        options: {
+          configRefId: 'B',
+          mappings: [
+            {
+              fieldName: 'Target',
+              handlerKey: 'threshold1',
+              handlerArguments: { threshold: { color: 'green' } },
+            },
+          ],
+        },
+      },
+    ]);
   });
 });

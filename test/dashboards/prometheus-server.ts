@@ -15,8 +15,8 @@ export interface PrometheusSample {
 
 export interface RunningPrometheus {
   readonly url: string;
-  /** An instant query through the HTTP API (/api/v1/query); throws on an API error. */
-  query(expr: string): Promise<PrometheusSample[]>;
+  /** An instant query through the HTTP API (/api/v1/query), now or at `time` (Unix seconds); throws on an API error. */
+  query(expr: string, time?: number): Promise<PrometheusSample[]>;
   /** Label values through /api/v1/label/<name>/values, optionally matching a selector. */
   labelValues(label: string, match?: string): Promise<string[]>;
   /** The Prometheus log (stderr), for failure messages. */
@@ -33,14 +33,18 @@ interface ApiAnswer<T> {
 
 /**
  * Starts the Prometheus binary of Debian's `prometheus` package on loopback,
- * scraping `target` every second and evaluating `ruleFiles` (whose groups
- * should set `interval: 1s`), with its TSDB in a temporary folder.
+ * scraping `target` (or every one of `targets`, as one job: replicas) every
+ * second and evaluating `ruleFiles` (whose groups should set `interval: 1s`),
+ * with its TSDB in a temporary folder.
  */
 export async function startPrometheus(options: {
-  target: string;
+  target?: string;
+  targets?: readonly string[];
   ruleFiles: readonly string[];
   binary?: string;
 }): Promise<RunningPrometheus> {
+  const targets = options.targets ?? (options.target ? [options.target] : []);
+  if (targets.length === 0) throw new Error('startPrometheus: no target to scrape');
   const dir = await mkdtemp(join(tmpdir(), 'chom-prometheus-'));
   const port = await freePort();
   const config = join(dir, 'prometheus.yml');
@@ -56,7 +60,7 @@ export async function startPrometheus(options: {
       'scrape_configs:',
       '  - job_name: chom-exporter',
       '    static_configs:',
-      `      - targets: [${JSON.stringify(options.target)}]`,
+      `      - targets: [${targets.map((target) => JSON.stringify(target)).join(', ')}]`,
       '',
     ].join('\n'),
   );
@@ -123,9 +127,10 @@ export async function startPrometheus(options: {
 
   return {
     url,
-    async query(expr) {
+    async query(expr, time) {
+      const at = time === undefined ? '' : `&time=${time}`;
       const data = await api<{ resultType: string; result: PrometheusSample[] }>(
-        `/api/v1/query?query=${encodeURIComponent(expr)}`,
+        `/api/v1/query?query=${encodeURIComponent(expr)}${at}`,
       );
       if (data.resultType !== 'vector') {
         throw new Error(`expected an instant vector, got ${data.resultType}: ${expr}`);

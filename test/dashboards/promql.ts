@@ -51,3 +51,52 @@ export function analyse(expr: string): PromqlAnalysis {
   });
   return { errors, selectors };
 }
+
+/** The labels that tell exporter replicas apart (src/kpi/ids.ts). */
+const replicaLabels = ['instance', 'pod'];
+
+/** Nodes a selector's value passes through unchanged in kind (no aggregation, no arithmetic). */
+const passThrough = new Set([
+  'MatrixSelector',
+  'OffsetExpr',
+  'SubqueryExpr',
+  'StepInvariantExpr',
+  'ParenExpr',
+  'FunctionCallBody',
+  'FunctionCall',
+]);
+
+/** Whether an aggregation collapses replicas: a `max` that drops instance and pod. */
+function collapsesReplicas(aggregate: SyntaxNode, text: string): boolean {
+  const op = aggregate.getChild('AggregateOp');
+  if (!op || text.slice(op.from, op.to) !== 'max') return false;
+  const modifier = aggregate.getChild('AggregateModifier');
+  if (!modifier) return true;
+  const labels = modifier.getChild('GroupingLabels')?.getChildren('LabelName') ?? [];
+  const names = labels.map((label) => text.slice(label.from, label.to));
+  if (modifier.getChild('Without')) return replicaLabels.every((name) => names.includes(name));
+  return replicaLabels.every((name) => !names.includes(name));
+}
+
+/**
+ * The raw exporter selectors (chom_*, no colon: not recorded series) of a
+ * query that reach an aggregation other than a replica-collapsing `max`, or
+ * arithmetic, or the result, before replicas are collapsed. Empty when the
+ * query gives one replica's values however many replicas are scraped.
+ */
+export function uncollapsedSelectors(expr: string): string[] {
+  const tree = parser.parse(expr);
+  const found: string[] = [];
+  tree.iterate({
+    enter(ref) {
+      if (ref.name !== 'VectorSelector') return;
+      const identifier = ref.node.getChild('Identifier');
+      const metric = identifier ? expr.slice(identifier.from, identifier.to) : '';
+      if (!metric.startsWith('chom_')) return;
+      let node = ref.node.parent;
+      while (node && passThrough.has(node.name)) node = node.parent;
+      if (!(node?.name === 'AggregateExpr' && collapsesReplicas(node, expr))) found.push(metric);
+    },
+  });
+  return found;
+}

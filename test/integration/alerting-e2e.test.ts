@@ -48,15 +48,15 @@ describe('alerting end to end', () => {
 
   it('routes a breached threshold to the owning team, then its resolution', async () => {
     await waitUntil(
-      'ChomNpsLow firing at the business receiver',
+      'ChomNpsLow firing at the customer success receiver',
       60,
       () => receiver.find('ChomNpsLow', 'firing').length > 0,
     );
     const [{ notification, alert }] = receiver.find('ChomNpsLow', 'firing') as [
       ReturnType<WebhookReceiver['find']>[number],
     ];
-    expect(notification.path).toBe('/business');
-    expect(notification.receiver).toBe('business-email');
+    expect(notification.path).toBe('/customer-success');
+    expect(notification.receiver).toBe('customer-success-email');
     expect(alert.labels).toMatchObject({
       alertname: 'ChomNpsLow',
       severity: 'warning',
@@ -82,21 +82,23 @@ describe('alerting end to end', () => {
       60,
       () => receiver.find('ChomNpsLow', 'resolved').length > 0,
     );
-    expect(receiver.find('ChomNpsLow', 'resolved')[0]?.notification.path).toBe('/business');
+    expect(receiver.find('ChomNpsLow', 'resolved')[0]?.notification.path).toBe('/customer-success');
   }, 150_000);
 
-  it('pages on-call when the exporter stops answering', async () => {
+  it('pages on-call (and tells the sre channel) when the exporter stops answering', async () => {
     await app.close();
+    const at = (path: string) =>
+      receiver.find('ChomExporterDown', 'firing').filter((d) => d.notification.path === path);
     await waitUntil(
-      'ChomExporterDown firing at the pager',
+      'ChomExporterDown firing at the pager and in the sre channel',
       60,
-      () => receiver.find('ChomExporterDown', 'firing').length > 0,
+      () => at('/oncall').length > 0 && at('/sre').length > 0,
     );
-    const [{ notification, alert }] = receiver.find('ChomExporterDown', 'firing') as [
+    const [{ notification, alert }] = at('/oncall') as [
       ReturnType<WebhookReceiver['find']>[number],
     ];
-    expect(notification.path).toBe('/oncall');
     expect(notification.receiver).toBe('oncall-pager');
+    expect(at('/sre')[0]?.notification.receiver).toBe('sre-slack');
     expect(alert.labels).toMatchObject({
       alertname: 'ChomExporterDown',
       severity: 'critical',
@@ -106,33 +108,121 @@ describe('alerting end to end', () => {
     expect(alert.annotations.runbook_url).toBe(`${runbooks}#chomexporterdown`);
   }, 90_000);
 
-  it('delivers only the critical when a critical and a warning of the same alert fire together', async () => {
-    const labels = { alertname: 'ChomChurnRateHigh', team: 'business' };
+  /** Posts alerts to Alertmanager's API as Prometheus would. */
+  async function push(alerts: { labels: Record<string, string> }[]): Promise<void> {
     const response = await fetch(`${stack.alertmanagerUrl}/api/v2/alerts`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify([
-        { labels: { ...labels, severity: 'critical' }, annotations: { summary: 'critical' } },
-        { labels: { ...labels, severity: 'warning' }, annotations: { summary: 'warning' } },
-      ]),
+      body: JSON.stringify(alerts.map((a) => ({ ...a, annotations: { summary: 'test' } }))),
     });
     expect(response.ok).toBe(true);
-    await waitUntil(
-      'the critical churn alert at the pager',
-      30,
-      () => receiver.find('ChomChurnRateHigh', 'firing').length > 0,
+  }
+
+  /** Alerts Alertmanager holds for an alert name, with their state (active or suppressed). */
+  async function held(alertname: string) {
+    const response = await fetch(
+      `${stack.alertmanagerUrl}/api/v2/alerts?inhibited=true&filter=alertname%3D%22${alertname}%22`,
     );
-    const suppressed = await (
-      await fetch(
-        `${stack.alertmanagerUrl}/api/v2/alerts?inhibited=true&filter=alertname%3D%22ChomChurnRateHigh%22`,
-      )
-    ).json();
-    const warning = (
-      suppressed as { labels: Record<string, string>; status: { state: string } }[]
-    ).find((a) => a.labels.severity === 'warning');
+    return (await response.json()) as {
+      labels: Record<string, string>;
+      status: { state: string };
+      receivers: { name: string }[];
+    }[];
+  }
+
+  it('delivers a critical alert to its team and to the pager, and only the critical when the warning fires too', async () => {
+    const labels = { alertname: 'ChomChurnRateHigh', team: 'business', currency: 'EUR' };
+    await push([
+      { labels: { ...labels, severity: 'critical' } },
+      { labels: { ...labels, severity: 'warning' } },
+    ]);
+    await waitUntil(
+      'the critical churn alert at the business team and at the pager',
+      30,
+      () =>
+        new Set(receiver.find('ChomChurnRateHigh', 'firing').map((d) => d.notification.path))
+          .size === 2,
+    );
+    const critical = (await held('ChomChurnRateHigh')).find(
+      (a) => a.labels.severity === 'critical',
+    );
+    expect(critical?.receivers.map((r) => r.name).sort()).toEqual([
+      'business-email',
+      'oncall-pager',
+    ]);
+    const warning = (await held('ChomChurnRateHigh')).find((a) => a.labels.severity === 'warning');
     expect(warning?.status.state).toBe('suppressed');
     const delivered = receiver.find('ChomChurnRateHigh', 'firing');
-    expect(delivered.map((d) => d.alert.labels.severity)).toEqual(['critical']);
-    expect(delivered[0]?.notification.path).toBe('/oncall');
+    expect([...new Set(delivered.map((d) => d.alert.labels.severity))]).toEqual(['critical']);
+    expect(delivered.map((d) => d.notification.path).sort()).toEqual(['/business', '/oncall']);
+  }, 60_000);
+
+  it('sends the health alerts of many organizations to customer success in one notification, never to the pager', async () => {
+    const organizations = ['acme', 'globex', 'initech'];
+    await push(
+      organizations.map((organization) => ({
+        labels: {
+          alertname: 'ChomCustomerHealthCritical',
+          severity: 'critical',
+          team: 'customer-success',
+          organization,
+        },
+      })),
+    );
+    await waitUntil(
+      'the health alerts at customer success',
+      30,
+      () => receiver.find('ChomCustomerHealthCritical', 'firing').length === organizations.length,
+    );
+    // Where Alertmanager routed each (whether or not a notification went out yet).
+    for (const alert of await held('ChomCustomerHealthCritical')) {
+      expect(alert.receivers.map((r) => r.name)).toEqual(['customer-success-email']);
+    }
+    const delivered = receiver.find('ChomCustomerHealthCritical', 'firing');
+    expect(new Set(delivered.map((d) => d.notification)).size).toBe(1);
+    expect(delivered[0]?.notification.path).toBe('/customer-success');
+    expect(delivered.map((d) => d.alert.labels.organization).sort()).toEqual(organizations);
+  }, 60_000);
+
+  it('mutes ChomMrrGrowthLow while ChomMrrDeclining fires for the same currency, not for another', async () => {
+    const business = { team: 'business' };
+    await push([
+      {
+        labels: {
+          ...business,
+          alertname: 'ChomMrrDeclining',
+          severity: 'critical',
+          currency: 'EUR',
+        },
+      },
+      {
+        labels: {
+          ...business,
+          alertname: 'ChomMrrGrowthLow',
+          severity: 'warning',
+          currency: 'EUR',
+        },
+      },
+      {
+        labels: {
+          ...business,
+          alertname: 'ChomMrrGrowthLow',
+          severity: 'warning',
+          currency: 'USD',
+        },
+      },
+    ]);
+    await waitUntil(
+      'low growth in USD at the business team',
+      30,
+      () => receiver.find('ChomMrrGrowthLow', 'firing').length > 0,
+    );
+    const states = Object.fromEntries(
+      (await held('ChomMrrGrowthLow')).map((a) => [a.labels.currency, a.status.state]),
+    );
+    expect(states).toEqual({ EUR: 'suppressed', USD: 'active' });
+    expect(receiver.find('ChomMrrGrowthLow', 'firing').map((d) => d.alert.labels.currency)).toEqual(
+      ['USD'],
+    );
   }, 60_000);
 });

@@ -112,13 +112,13 @@ describe('chom-exporter CLI', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('wrote prometheus/rules/chom-alerts.rules.yml');
     const alerts = readFileSync(join(out, 'prometheus/rules/chom-alerts.rules.yml'), 'utf8');
-    expect(alerts).toContain('expr: chom_nps_score < 45');
-    expect(alerts).not.toContain('expr: chom_nps_score < 30');
+    expect(alerts).toContain('expr: max without (instance, pod) (chom_nps_score) < 45');
+    expect(alerts).not.toContain('expr: max without (instance, pod) (chom_nps_score) < 30');
     expect(readFileSync(join(out, 'docs/runbooks.md'), 'utf8')).toContain('## ChomNpsLow');
     // The PrometheusRule for Kubernetes carries the same thresholds.
     const rule = readFileSync(join(out, 'deploy/kubernetes/base/prometheus-rule.yaml'), 'utf8');
-    expect(rule).toContain('expr: chom_nps_score < 45');
-    expect(rule).not.toContain('expr: chom_nps_score < 30');
+    expect(rule).toContain('expr: max without (instance, pod) (chom_nps_score) < 45');
+    expect(rule).not.toContain('expr: max without (instance, pod) (chom_nps_score) < 30');
   });
 
   it('reloads on SIGHUP: a valid change is applied, an invalid one refused while the old config runs', async () => {
