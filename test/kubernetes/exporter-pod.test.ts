@@ -44,6 +44,7 @@ beforeAll(async () => {
   expect(scripts.map(([name]) => name)).toEqual([
     '001_reference_schema.sql',
     '002_billing_mirror.sql',
+    '003_billing_dunning.sql',
     '010_seed.sql',
     '011_seed_billing.sql',
   ]);
@@ -118,7 +119,9 @@ describe('the exporter as the manifests start it', () => {
     );
     expect(checkConfig(complete.env)).toMatchObject({
       status: 0,
-      stdout: 'configuration is valid\n',
+      stdout: expect.stringMatching(
+        /^configuration is valid\ncollectors: .+\napp database: database\.url\n$/,
+      ),
     });
   });
 

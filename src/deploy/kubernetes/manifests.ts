@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { KpiConfig } from '../../kpi/kpi-config.js';
 import { alertmanagerConfig, alertmanagerSecretKeys } from './alertmanager-config.js';
@@ -58,9 +58,12 @@ export function kubernetesArtifacts(kpi: KpiConfig, root: URL): Artifact[] {
   const compose = parse(read('docker-compose.yml')) as {
     services: { postgres: { image: string } };
   };
+  // Every migration, in name order (as migrate() applies them), then the demo data.
+  const migrations = readdirSync(new URL('src/db/migrations/', root))
+    .filter((file) => file.endsWith('.sql'))
+    .sort();
   const initScripts = {
-    '001_reference_schema.sql': read('src/db/migrations/001_reference_schema.sql'),
-    '002_billing_mirror.sql': read('src/db/migrations/002_billing_mirror.sql'),
+    ...Object.fromEntries(migrations.map((file) => [file, read(`src/db/migrations/${file}`)])),
     '010_seed.sql': read('src/demo/seed.sql'),
     '011_seed_billing.sql': read('src/demo/seed-billing.sql'),
   };
