@@ -47,4 +47,62 @@ describe('KPI target samples', () => {
       value: 0.8,
     });
   });
+
+  it('exports money thresholds with their currency, for the reporting currency and every other one set', () => {
+    const withEur = parseConfig({
+      kpi: { moneyThresholds: { EUR: { mrr: { warning: 9000 }, cac: { critical: 80 } } } },
+    }).kpi;
+    const money = kpiSamples(withEur, new Date('2026-11-15T00:00:00Z')).filter(
+      (s) => s.metric === 'chom_kpi_money_threshold',
+    );
+    expect(money).toEqual(
+      expect.arrayContaining([
+        {
+          metric: 'chom_kpi_money_threshold',
+          labels: { kpi: 'mrr', severity: 'critical', currency: 'USD' },
+          value: 5000,
+        },
+        {
+          metric: 'chom_kpi_money_threshold',
+          labels: { kpi: 'cac', severity: 'warning', currency: 'USD' },
+          value: 60,
+        },
+        {
+          metric: 'chom_kpi_money_threshold',
+          labels: { kpi: 'mrr', severity: 'warning', currency: 'EUR' },
+          value: 9000,
+        },
+        {
+          metric: 'chom_kpi_money_threshold',
+          labels: { kpi: 'cac', severity: 'critical', currency: 'EUR' },
+          value: 80,
+        },
+      ]),
+    );
+    // USD: mrr and cac at both levels; EUR: the two levels it sets, nothing made up.
+    expect(money).toHaveLength(6);
+  });
+
+  it('exports the ratio goals of kpi.targets', () => {
+    const samples = kpiSamples(
+      parseConfig({ kpi: { targets: { referralsPerActiveUser: 0.8 } } }).kpi,
+      new Date('2026-11-15T00:00:00Z'),
+    );
+    expect(samples.filter((s) => s.metric === 'chom_kpi_target_ratio')).toEqual([
+      { metric: 'chom_kpi_target_ratio', labels: { kpi: 'dau_mau' }, value: 0.25 },
+      { metric: 'chom_kpi_target_ratio', labels: { kpi: 'referrals_per_active_user' }, value: 0.8 },
+      { metric: 'chom_kpi_target_ratio', labels: { kpi: 'email_open_rate' }, value: 0.25 },
+    ]);
+  });
+
+  it("defaults to seed 004's month-by-month MRR plan, then the plan's goal", () => {
+    const defaults = parseConfig({}).kpi;
+    const at = (iso: string) => mrrTargetFor(defaults, new Date(iso));
+    expect(
+      ['2026-01-15', '2026-02-15', '2026-03-15', '2026-04-15', '2026-05-15', '2026-06-15'].map(
+        (day) => at(`${day}T00:00:00Z`),
+      ),
+    ).toEqual([970, 1700, 2300, 3200, 4000, 4900]);
+    expect(at('2026-12-01T00:00:00Z')).toBe(4900);
+  });
 });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import type { KpiConfig } from '../kpi/kpi-config.js';
+import { type KpiConfig, moneyThresholds } from '../kpi/kpi-config.js';
+import { targetLabels } from '../kpi/kpi-targets.js';
+import { moneyThresholdNames } from '../kpi/kpi-thresholds.js';
 import { type Sample, sample } from '../metrics/spec.js';
 import type { Collector } from './types.js';
 
@@ -24,6 +26,25 @@ export function kpiSamples(kpi: KpiConfig, at: Date): Sample[] {
       if (value !== null)
         samples.push(sample('chom_kpi_threshold', value, { kpi: name, severity }));
     }
+  }
+  // Money thresholds again with their currency, for every currency that has one.
+  for (const name of moneyThresholdNames) {
+    for (const { currency, threshold } of moneyThresholds(kpi, name)) {
+      for (const severity of ['warning', 'critical'] as const) {
+        const value = threshold[severity];
+        if (value !== null)
+          samples.push(
+            sample('chom_kpi_money_threshold', value, { kpi: name, severity, currency }),
+          );
+      }
+    }
+  }
+  for (const [name, label] of Object.entries(targetLabels)) {
+    samples.push(
+      sample('chom_kpi_target_ratio', kpi.targets[name as keyof typeof targetLabels], {
+        kpi: label,
+      }),
+    );
   }
   for (const [priority, seconds] of Object.entries(kpi.resolutionSlaSeconds)) {
     samples.push(sample('chom_kpi_resolution_sla_seconds', seconds, { priority }));
@@ -57,6 +78,20 @@ export const configKpiTargets: Collector<z.infer<typeof optionsSchema>> = {
       unit: 'info',
     },
     {
+      name: 'chom_kpi_money_threshold',
+      help: 'Alert threshold of a money KPI (mrr, cac) by severity, in the currency label: kpi.thresholds for the reporting currency, kpi.moneyThresholds for the others.',
+      type: 'gauge',
+      labelNames: ['kpi', 'severity', 'currency'],
+      unit: 'currency',
+    },
+    {
+      name: 'chom_kpi_target_ratio',
+      help: 'Goal of a ratio KPI from kpi.targets (dau_mau, referrals_per_active_user, email_open_rate); the boards colour green from it.',
+      type: 'gauge',
+      labelNames: ['kpi'],
+      unit: 'ratio',
+    },
+    {
       name: 'chom_kpi_resolution_sla_seconds',
       help: 'Support resolution time SLA by ticket priority, from the KPI config.',
       type: 'gauge',
@@ -71,7 +106,7 @@ export const configKpiTargets: Collector<z.infer<typeof optionsSchema>> = {
       unit: 'ratio',
     },
   ],
-  async collect({ kpi }) {
-    return kpiSamples(kpi, new Date());
+  async collect({ kpi, now }) {
+    return kpiSamples(kpi, new Date(now()));
   },
 };

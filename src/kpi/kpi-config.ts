@@ -1,26 +1,11 @@
 import { z } from 'zod';
-
-const threshold = (
-  warning: number | undefined,
-  critical: number | undefined,
-  description: string,
-) =>
-  z
-    .object({
-      warning: z
-        .number()
-        .nullable()
-        .default(warning ?? null)
-        .describe('Warning level; null: no warning alert.'),
-      critical: z
-        .number()
-        .nullable()
-        .default(critical ?? null)
-        .describe('Critical level; null: no critical alert.'),
-    })
-    .strict()
-    .prefault({})
-    .describe(description);
+import { milestonesSchema, mrrTargetsSchema, targetsSchema } from './kpi-targets.js';
+import {
+  type KpiThresholdName,
+  type MoneyThresholdName,
+  threshold,
+  thresholdsSchema,
+} from './kpi-thresholds.js';
 
 const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as "EUR"');
 
@@ -57,83 +42,38 @@ export const kpiSchema = z
       .describe(
         'Visits over 7 days a landing page needs before its conversion alert may fire (fewer visits make the ratio noise).',
       ),
-    mrrTargets: z
-      .array(
-        z
-          .object({
-            month: z
-              .string()
-              .regex(/^\d{4}-\d{2}$/)
-              .describe('Calendar month, YYYY-MM (UTC).'),
-            amount: z.number().nonnegative().describe('MRR goal for that month.'),
-          })
-          .strict(),
-      )
-      .default([])
-      .describe(
-        "MRR goal per calendar month (YYYY-MM), in the reporting currency; the current month's is exported.",
-      ),
+    mrrTargets: mrrTargetsSchema,
     mrrTargetDefault: z
       .number()
       .nonnegative()
       .default(4900)
       .describe('MRR goal for months without an entry in mrrTargets.'),
-    thresholds: z
-      .object({
-        churnRate: threshold(
-          0.05,
-          0.07,
-          'Customer churn over the trailing 30 days, per currency (ratio): alert above.',
-        ),
-        mrrGrowth: threshold(0.05, undefined, 'MRR growth over 30 days (ratio): alert below.'),
-        mrrDecline: threshold(undefined, 0.2, 'MRR decline over 30 days (ratio): critical above.'),
-        ltvToCac: threshold(3, 1, 'LTV:CAC: alert below.'),
-        trialToPaid: threshold(
-          0.25,
-          0.1,
-          'Trial-to-paid conversion over 30 days (ratio): alert below.',
-        ),
-        activationRate: threshold(
-          0.5,
-          undefined,
-          'Signup-to-activation over 7 days (ratio): alert below.',
-        ),
-        nps: threshold(30, 0, 'Net Promoter Score: alert below.'),
-        csat: threshold(3.5, undefined, 'CSAT (1-5): alert below.'),
-        healthScore: threshold(undefined, 40, 'Organization health score: critical below.'),
-        ticketsPerCustomer: threshold(
-          0.3,
-          undefined,
-          'New tickets per paying customer over 30 days: alert above.',
-        ),
-        cac: threshold(
-          60,
-          75,
-          'Blended CAC over 30 days in the reporting currency: alert above (other currencies: moneyThresholds).',
-        ),
-        weeklySignups: threshold(25, 20, 'Signups over 7 days: alert below.'),
-        landingPageConversion: threshold(
-          0.02,
-          undefined,
-          'Landing page conversion over 7 days (ratio): alert below.',
-        ),
-        dauMau: threshold(0.1, undefined, 'DAU/MAU (ratio): alert below.'),
-        nrr: threshold(
-          1,
-          undefined,
-          'Net revenue retention this month, per currency (ratio): alert below.',
-        ),
-      })
-      .strict()
-      .prefault({})
+    thresholds: thresholdsSchema,
+    targets: targetsSchema,
+    milestones: milestonesSchema,
+    leadChannels: z
+      .array(
+        z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a channel label value such as "organic"'),
+      )
+      .min(1)
+      .default(['organic', 'content'])
       .describe(
-        'Warning and critical thresholds; null disables that severity. Ratios apply to every currency; money (cac) is in the reporting currency.',
+        'Acquisition channels whose signups count as leads (seed 000, "Content engine: organic traffic + leads/mo"): a lead is a signup that came from content marketing.',
+      ),
+    minFunnelStageEvents: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(20)
+      .describe(
+        'Events a funnel stage needs in the previous 7 days before its drop alert may fire (a drop from 3 to 1 is noise).',
       ),
     moneyThresholds: z
       .record(
         currencyCode,
         z
           .object({
+            mrr: threshold(undefined, undefined, 'MRR in this currency: alert below.'),
             cac: threshold(
               undefined,
               undefined,
@@ -144,7 +84,7 @@ export const kpiSchema = z
       )
       .default({})
       .describe(
-        'Money thresholds of currencies other than the reporting currency, by ISO code (e.g. EUR: { cac: { warning: 55 } }). A currency without an entry has no CAC alert: an amount in one currency is never compared with a threshold in another.',
+        'Money thresholds of currencies other than the reporting currency, by ISO code (e.g. EUR: { cac: { warning: 55 }, mrr: { warning: 9000 } }). A currency without an entry has no CAC or MRR alert: an amount in one currency is never compared with a threshold in another.',
       ),
     links: z
       .object({
@@ -197,18 +137,25 @@ export const kpiSchema = z
   });
 
 export type KpiConfig = z.infer<typeof kpiSchema>;
-export type KpiThresholdName = keyof KpiConfig['thresholds'];
+export type { KpiThresholdName, MoneyThresholdName } from './kpi-thresholds.js';
 export type KpiThreshold = KpiConfig['thresholds'][KpiThresholdName];
 
 /**
- * The CAC threshold of each currency that has one: the reporting currency's
- * from `thresholds.cac`, the others' from `moneyThresholds`.
+ * The money threshold `name` of each currency that has one: the reporting
+ * currency's from `thresholds`, the others' from `moneyThresholds` (a
+ * currency without an entry is never judged).
  */
-export function cacThresholds(kpi: KpiConfig): { currency: string; threshold: KpiThreshold }[] {
+export function moneyThresholds(
+  kpi: KpiConfig,
+  name: MoneyThresholdName,
+): { currency: string; threshold: KpiThreshold }[] {
   const others = Object.entries(kpi.moneyThresholds)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([currency, money]) => ({ currency, threshold: money.cac }));
-  return [{ currency: kpi.reportingCurrency, threshold: kpi.thresholds.cac }, ...others];
+    .map(([currency, money]) => ({ currency, threshold: money[name] }));
+  return [{ currency: kpi.reportingCurrency, threshold: kpi.thresholds[name] }, ...others];
 }
+
+/** The CAC threshold of each currency that has one. */
+export const cacThresholds = (kpi: KpiConfig) => moneyThresholds(kpi, 'cac');
 
 export const defaultKpiConfig: KpiConfig = kpiSchema.parse({});
