@@ -6,9 +6,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { parseConfig } from '../src/config/load.js';
 import { alertRulesYaml, recordingRulesYaml } from '../src/generate/prometheus-rules.js';
+import { collectors } from '../src/collectors/index.js';
 import { alertRules, runbookAnchor } from '../src/kpi/alert-rules.js';
 import { recordingRules } from '../src/kpi/recording-rules.js';
-import { uncollapsedSelectors } from './dashboards/promql.js';
+import { selfMetricSpecs } from '../src/metrics/self-metrics.js';
+import { analyse, uncollapsedSelectors } from './dashboards/promql.js';
+import { pendingSourceMetrics } from './helpers/pending-source-metrics.js';
 import { tempDir } from './helpers/processes.js';
 import {
   type AlertCase,
@@ -149,6 +152,25 @@ describe('Prometheus rules', () => {
     }
     for (const rule of alertRules(kpi).filter((r) => !r.perReplica)) {
       expect(uncollapsedSelectors(rule.expr), rule.alert).toEqual([]);
+    }
+  });
+
+  it('read only metrics a collector exports, or pending ones (test/helpers/pending-source-metrics.ts)', () => {
+    const exported = new Set([
+      ...collectors.flatMap((c) => c.metrics.map((m) => m.name)),
+      ...selfMetricSpecs.map((m) => m.name),
+      ...pendingSourceMetrics,
+    ]);
+    const recorded = new Set(recordingRules(kpi).map((rule) => rule.record));
+    const exprs = [
+      ...recordingRules(kpi).map((rule) => [rule.record, rule.expr]),
+      ...alertRules(kpi).map((rule) => [rule.alert, rule.expr]),
+    ];
+    for (const [name, expr] of exprs) {
+      for (const { metric } of analyse(expr as string).selectors) {
+        if (!metric || recorded.has(metric) || !metric.startsWith('chom_')) continue;
+        expect(exported.has(metric), `${name} reads ${metric}`).toBe(true);
+      }
     }
   });
 

@@ -1,5 +1,5 @@
 import type { DashboardKey } from './ids.js';
-import type { KpiThresholdName } from './kpi-config.js';
+import type { KpiThresholdName, MoneyThresholdName } from './kpi-config.js';
 
 export type Severity = 'critical' | 'warning' | 'info';
 export type Team = 'business' | 'customer-success' | 'growth' | 'sre';
@@ -27,12 +27,17 @@ export interface AlertRule {
    * alert collapses replicas and fires once.
    */
   readonly perReplica?: true;
+  /** Where its threshold is set in the `kpi` configuration (for the docs); none: fixed. */
+  readonly setIn?: string;
+  /** Which document the default threshold comes from (seed, brief), for the docs. */
+  readonly defaultFrom?: string;
 }
 
 /**
  * A business alert defined once and generated per severity whose threshold is
- * set. Placeholders: `$T` the threshold, `$T_PCT` it as a percentage, `$CUR`
- * the currency of a money threshold, `$MIN_VISITS` kpi.minLandingPageVisits.
+ * set. Placeholders: `$T` the threshold, `$T_PCT` it as a percentage, `$T_H`
+ * it (seconds) in hours, `$CUR` the currency of a money threshold,
+ * `$MIN_VISITS` kpi.minLandingPageVisits, `$MIN_EVENTS` kpi.minFunnelStageEvents.
  */
 export interface ThresholdAlert {
   readonly alert: string;
@@ -46,7 +51,7 @@ export interface ThresholdAlert {
   readonly description: string;
   readonly runbook: Runbook;
   /** A money threshold: one rule per currency that has one (kpi.thresholds, kpi.moneyThresholds). */
-  readonly perCurrency?: true;
+  readonly money?: MoneyThresholdName;
 }
 
 /** `{{ $value }}` as a percentage, for descriptions. */

@@ -4,7 +4,10 @@ import { customerSuccessAlerts, resolutionSlaAlert } from './customer-success-al
 import { exporterAlerts } from './exporter-alerts.js';
 import { growthAlerts } from './growth-alerts.js';
 import { exporterJob } from './ids.js';
-import { cacThresholds, type KpiConfig, type KpiThreshold } from './kpi-config.js';
+import { type KpiConfig, type KpiThreshold, moneyThresholds } from './kpi-config.js';
+import { thresholdSources } from './kpi-thresholds.js';
+import { marketingAlerts } from './marketing-alerts.js';
+import { milestoneAlerts } from './milestone-alerts.js';
 
 export type { AlertRule, Runbook, Severity, Team } from './alert-rule.js';
 
@@ -15,7 +18,7 @@ function thresholdsOf(
   definition: ThresholdAlert,
   kpi: KpiConfig,
 ): { currency: string; threshold: KpiThreshold }[] {
-  if (definition.perCurrency) return cacThresholds(kpi);
+  if (definition.money) return moneyThresholds(kpi, definition.money);
   return [{ currency: kpi.reportingCurrency, threshold: kpi.thresholds[definition.threshold] }];
 }
 
@@ -28,9 +31,11 @@ function expand(definition: ThresholdAlert, kpi: KpiConfig): AlertRule[] {
       const fill = (text: string) =>
         text
           .replaceAll('$T_PCT', asPercent(value))
+          .replaceAll('$T_H', `${Number((value / 3600).toFixed(4))} h`)
           .replaceAll('$T', String(value))
           .replaceAll('$CUR', currency)
-          .replaceAll('$MIN_VISITS', String(kpi.minLandingPageVisits));
+          .replaceAll('$MIN_VISITS', String(kpi.minLandingPageVisits))
+          .replaceAll('$MIN_EVENTS', String(kpi.minFunnelStageEvents));
       return [
         {
           alert: definition.alert,
@@ -42,6 +47,10 @@ function expand(definition: ThresholdAlert, kpi: KpiConfig): AlertRule[] {
           description: fill(definition.description),
           dashboard: definition.dashboard,
           runbook: definition.runbook,
+          setIn: definition.money
+            ? `\`kpi.thresholds.${definition.threshold}.${severity}\` (reporting currency), \`kpi.moneyThresholds.<currency>.${definition.threshold}\``
+            : `\`kpi.thresholds.${definition.threshold}.${severity}\``,
+          defaultFrom: thresholdSources[definition.threshold],
         },
       ];
     }),
@@ -50,10 +59,13 @@ function expand(definition: ThresholdAlert, kpi: KpiConfig): AlertRule[] {
 
 /** Every alert, generated from the KPI config. */
 export function alertRules(kpi: KpiConfig, job = exporterJob): AlertRule[] {
-  const business = [...businessAlerts, ...growthAlerts, ...customerSuccessAlerts].flatMap(
-    (definition) => expand(definition, kpi),
-  );
-  return [...business, resolutionSlaAlert(kpi), ...exporterAlerts(job)];
+  const business = [
+    ...businessAlerts,
+    ...growthAlerts,
+    ...marketingAlerts,
+    ...customerSuccessAlerts,
+  ].flatMap((definition) => expand(definition, kpi));
+  return [...business, resolutionSlaAlert(kpi), ...milestoneAlerts(kpi), ...exporterAlerts(job)];
 }
 
 /** The runbook anchor of an alert (GitHub-style heading slug). */

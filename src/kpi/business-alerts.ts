@@ -1,4 +1,5 @@
 import { type ThresholdAlert, valuePct } from './alert-rule.js';
+import { oneReplica } from './ids.js';
 
 /**
  * The business team's alerts. Ratios fire per currency (the rules' output
@@ -56,6 +57,61 @@ export const businessAlerts: readonly ThresholdAlert[] = [
         'Is billing data complete (billing_mrr collector healthy, no Stripe outage)? Then the churn and contraction movements.',
       action:
         'If the data is right, escalate to leadership at once; if not, fix the data source first.',
+    },
+  },
+  {
+    alert: 'ChomMrrLow',
+    threshold: 'mrr',
+    money: 'mrr',
+    expr: 'currency:chom_revenue_mrr:sum{currency="$CUR"} < $T',
+    for: '1h',
+    team: 'business',
+    dashboard: 'business',
+    summary: 'MRR is below $T $CUR',
+    description:
+      'MRR in {{ $labels.currency }} is {{ $value | printf "%.0f" }} (floor $T, seed 003 KPI framework).',
+    runbook: {
+      meaning:
+        'Recurring revenue in this currency is under the floor the KPI framework sets (seed 003: 10,000 warning, 5,000 critical).',
+      check:
+        'Business KPIs board: MRR trend and movements (a sudden fall is churn or a billing data problem; a steady level is slow growth). Is billing_mrr healthy on the Exporter health board?',
+      action:
+        'If the data is right: the growth levers (acquisition, expansion, churn). If a floor does not fit the business stage, change kpi.thresholds.mrr.',
+    },
+  },
+  {
+    alert: 'ChomDailyActiveUsersLow',
+    threshold: 'dau',
+    expr: `${oneReplica('chom_users_active_daily')} < $T`,
+    for: '6h',
+    team: 'business',
+    dashboard: 'business',
+    summary: 'Fewer than $T daily active users',
+    description:
+      '{{ $value | printf "%.0f" }} users had a session in the last 24 hours (floor $T, seed 003).',
+    runbook: {
+      meaning: 'Fewer people use the product each day than the KPI framework expects.',
+      check:
+        'Active users over time on the Business KPIs board (a sudden drop: an outage or a tracking problem; a slow one: engagement); logins per hour.',
+      action:
+        'Rule out tracking and outages first; then re-engagement campaigns and onboarding of new signups.',
+    },
+  },
+  {
+    alert: 'ChomSessionDurationLow',
+    threshold: 'sessionDuration',
+    expr: `${oneReplica('chom_session_duration_seconds')} < $T`,
+    for: '1d',
+    team: 'business',
+    dashboard: 'business',
+    summary: 'Mean session duration is below $T s',
+    description:
+      'Sessions started in the last 30 days last {{ $value | humanizeDuration }} on average (floor $T s, seed 003).',
+    runbook: {
+      meaning: 'Users spend less time in the product per visit than the KPI framework expects.',
+      check:
+        'Actions per session, feature adoption and recent product changes (Customer Success board).',
+      action: 'Find where sessions end early (the last actions before leaving) and fix that flow.',
     },
   },
   {

@@ -71,6 +71,25 @@ export const customerSuccessAlerts: readonly ThresholdAlert[] = [
       action: 'Find the top ticket themes and fix the cause; staff support if needed.',
     },
   },
+  {
+    alert: 'ChomSupportFirstResponseSlow',
+    threshold: 'firstResponseTime',
+    expr: `${oneReplica('chom_support_first_response_time_seconds')} > $T`,
+    for: '1h',
+    team: 'customer-success',
+    dashboard: 'customerSuccess',
+    summary: 'Mean first response to {{ $labels.priority }} tickets is over $T_H',
+    description:
+      'Tickets of priority {{ $labels.priority }} first answered in the last 30 days waited {{ $value | humanizeDuration }} on average for a first response (threshold $T_H).',
+    runbook: {
+      meaning:
+        'Customers wait too long for a first answer (seed 004 red flag: support response time over 4 hours; seed 002 targets under 1 hour).',
+      check:
+        'Open and in-progress tickets by priority on the Customer Success board; staffing and shift coverage; an incoming spike.',
+      action:
+        'Acknowledge the waiting tickets; add staff or an auto-acknowledgement with next steps.',
+    },
+  },
 ];
 
 const priorities = ['critical', 'high', 'medium', 'low'] as const;
@@ -93,6 +112,8 @@ export function resolutionSlaAlert(kpi: KpiConfig): AlertRule {
     summary: 'Mean resolution time of {{ $labels.priority }} tickets is above the SLA',
     description: `Mean resolution time of {{ $labels.priority }} tickets over 30 days is {{ $value | humanizeDuration }} (SLAs: ${slas}).`,
     dashboard: 'customerSuccess',
+    setIn: '`kpi.resolutionSlaSeconds.<priority>`',
+    defaultFrom: '002 (critical < 2 h, high < 8 h, medium < 24 h, low < 72 h)',
     runbook: {
       meaning: 'Tickets of this priority take longer to resolve than the SLA.',
       check: 'Open and in-progress tickets by priority; staffing.',

@@ -14,6 +14,7 @@ export function exporterAlerts(job: string): AlertRule[] {
       for: '5m',
       severity: 'critical',
       team: 'sre',
+      dashboard: 'exporter',
       perReplica: true,
       summary: 'chom-exporter target {{ $labels.instance }} is down',
       description: 'Prometheus cannot scrape {{ $labels.instance }}: business metrics are frozen.',
@@ -30,6 +31,7 @@ export function exporterAlerts(job: string): AlertRule[] {
       for: '10m',
       severity: 'critical',
       team: 'sre',
+      dashboard: 'exporter',
       summary: 'No chom-exporter target is known to Prometheus',
       description: `Prometheus has no series up{job="${job}"}: the scrape job is missing or service discovery lost the target.`,
       runbook: {
@@ -45,6 +47,7 @@ export function exporterAlerts(job: string): AlertRule[] {
       for: '15m',
       severity: 'warning',
       team: 'sre',
+      dashboard: 'exporter',
       perReplica: true,
       summary: 'Collector {{ $labels.collector }} is failing',
       description:
@@ -53,7 +56,7 @@ export function exporterAlerts(job: string): AlertRule[] {
         meaning:
           'A source (database, events table, Stripe) errors or times out for this collector.',
         check:
-          'Exporter logs with collector={{collector}}; chom_collector_errors_total; the landing page /.',
+          'Exporter health board (the dashboard link), row "Collectors": its success, errors and duration against its timeout; exporter logs with collector={{collector}}; the landing page /.',
         action:
           'Fix the source or the override query; the collector recovers by itself on its next run.',
       },
@@ -64,13 +67,15 @@ export function exporterAlerts(job: string): AlertRule[] {
       for: '5m',
       severity: 'warning',
       team: 'sre',
+      dashboard: 'exporter',
       perReplica: true,
       summary: 'Data of collector {{ $labels.collector }} is stale',
       description:
         'No successful run of {{ $labels.collector }} for {{ $value | humanizeDuration }}, more than two intervals.',
       runbook: {
         meaning: 'Values are being served from an old successful run.',
-        check: 'ChomCollectorFailing for the same collector; the exporter logs.',
+        check:
+          'ChomCollectorFailing for the same collector; last success age on the Exporter health board; the exporter logs.',
         action: 'As for ChomCollectorFailing; dashboards show old data until it recovers.',
       },
     },
@@ -81,13 +86,15 @@ export function exporterAlerts(job: string): AlertRule[] {
       for: '0m',
       severity: 'info',
       team: 'sre',
+      dashboard: 'exporter',
       summary: 'Collector {{ $labels.collector }} rejected rows ({{ $labels.reason }})',
       description:
         '{{ $value | printf "%.0f" }} rows rejected in the last hour by {{ $labels.collector }} for reason {{ $labels.reason }}.',
       runbook: {
         meaning:
           'Source rows had NULL or non-numeric values, duplicate label sets or invalid billing data; they were left out.',
-        check: 'Exporter logs ("rejected a row") name the query, column and value.',
+        check:
+          'Rejected rows by reason on the Exporter health board; the exporter logs ("rejected a row") name the query, column and value.',
         action: 'Fix the data or the override query.',
       },
     },
@@ -97,6 +104,7 @@ export function exporterAlerts(job: string): AlertRule[] {
       for: '1h',
       severity: 'info',
       team: 'sre',
+      dashboard: 'exporter',
       summary: "This month's opening MRR was reconstructed",
       description:
         'Billing movements this month are computed from a reconstructed opening; plan changes made before the exporter first ran this month are not visible.',
@@ -107,6 +115,25 @@ export function exporterAlerts(job: string): AlertRule[] {
           'stateDatabase.url in the config; a log warning "recorded under another billing source or policy".',
         action:
           "Configure a state database; after a source or policy change, nothing: next month's numbers will be exact.",
+      },
+    },
+    {
+      alert: 'ChomConfigReloadFailed',
+      expr: 'chom_config_last_reload_successful == 0',
+      for: '10m',
+      severity: 'warning',
+      team: 'sre',
+      dashboard: 'exporter',
+      perReplica: true,
+      summary: 'Configuration reload of {{ $labels.instance }} was refused',
+      description:
+        'The last reload of {{ $labels.instance }} was refused: it still runs the configuration it loaded before, not the file on disk.',
+      runbook: {
+        meaning:
+          'A reload (SIGHUP or POST /-/reload) found the configuration invalid and kept the running one; the next restart would fail on the same file.',
+        check:
+          'The exporter log line of the refused reload (it names every bad key), or `chom-exporter check-config` on the file; the Exporter health board, row "Configuration".',
+        action: 'Fix the file and reload again.',
       },
     },
     {

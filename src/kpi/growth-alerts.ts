@@ -54,7 +54,7 @@ export const growthAlerts: readonly ThresholdAlert[] = [
   {
     alert: 'ChomCacHigh',
     threshold: 'cac',
-    perCurrency: true,
+    money: 'cac',
     expr: 'currency:chom_customer_acquisition_cost:ratio30d{currency="$CUR"} > $T',
     for: '1d',
     team: 'growth',
@@ -71,16 +71,19 @@ export const growthAlerts: readonly ThresholdAlert[] = [
   {
     alert: 'ChomSignupsLow',
     threshold: 'weeklySignups',
-    expr: 'chom:users_signups:increase7d < $T',
+    expr: 'chom:funnel_trial_started:sum7d < $T',
     for: '6h',
     team: 'growth',
     dashboard: 'growth',
-    summary: 'Fewer than $T signups in 7 days',
-    description: '{{ $value | printf "%.0f" }} signups over the last 7 days (floor $T).',
+    summary: 'Fewer than $T trial signups in 7 days',
+    description: '{{ $value | printf "%.0f" }} trials started over the last 7 days (floor $T).',
     runbook: {
-      meaning: 'Top-of-funnel volume is below the floor.',
-      check: 'Signups by channel; landing page conversion; was a campaign paused?',
-      action: 'Restart or add acquisition campaigns.',
+      meaning:
+        'Fewer new trials than the floor (seed 004 "weekly trial signups"): the pipeline of future customers is thinning. It counts trials started, not all signups.',
+      check:
+        'Trial signups and signups by channel; activation (trials follow it); landing page conversion; was a campaign paused?',
+      action:
+        'Restart or add acquisition campaigns; look at what stops activated users from starting a trial.',
     },
   },
   {

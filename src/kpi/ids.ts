@@ -11,6 +11,7 @@ export const dashboardUids = {
   business: 'chom-business-kpi',
   customerSuccess: 'chom-customer-success',
   growth: 'chom-growth-marketing',
+  exporter: 'chom-exporter-health',
 } as const;
 
 export type DashboardKey = keyof typeof dashboardUids;
@@ -19,6 +20,7 @@ export const dashboardTitles: Record<DashboardKey, string> = {
   business: 'CHOM / Business KPIs',
   customerSuccess: 'CHOM / Customer Success',
   growth: 'CHOM / Growth & Marketing',
+  exporter: 'CHOM / Exporter health',
 };
 
 /** The uid of the provisioned Prometheus datasource (grafana/provisioning/datasources). */

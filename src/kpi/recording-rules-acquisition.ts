@@ -82,6 +82,13 @@ export function acquisitionRules(kpi: KpiConfig): RecordingRule[] {
       beforeHistory: fromFirstScrape,
     },
     {
+      record: 'currency:chom_marketing_efficiency:ratio30d',
+      expr: `(sum by (currency) (${newMrr}) or sum by (currency) (${spend}) * 0 and on () count(${newMrr})) / (sum by (currency) (${spend}) > 0)`,
+      help: 'Marketing efficiency of all channels together (seed 003) = new MRR of the customers acquired in 30 days / marketing spend over 30 days, per currency; 0 where spend brought no customer, absent while the source exports no new MRR at all.',
+      window: window30d,
+      beforeHistory: fromFirstScrape,
+    },
+    {
       record: 'channel:chom_marketing_roi:ratio',
       expr:
         `(${newMrrOrNone} * ${gm} * on (currency) group_left () currency:chom_customer_lifetime_capped:months - ${spend})` +

@@ -2,6 +2,9 @@ import type { KpiConfig } from './kpi-config.js';
 import type { RecordingRule } from './recording-rule.js';
 import { acquisitionRules } from './recording-rules-acquisition.js';
 import { funnelRules } from './recording-rules-funnel.js';
+import { funnelStageRules } from './recording-rules-funnel-stages.js';
+import { growthRules } from './recording-rules-growth.js';
+import { planRules } from './recording-rules-plans.js';
 import { revenueRules } from './recording-rules-revenue.js';
 
 export type { RecordingRule } from './recording-rule.js';
@@ -17,5 +20,12 @@ export type { RecordingRule } from './recording-rule.js';
  */
 export function recordingRules(kpi: KpiConfig): RecordingRule[] {
   // In this order: a rule reads only rules above it (a group evaluates top to bottom).
-  return [...revenueRules(kpi), ...acquisitionRules(kpi), ...funnelRules()];
+  return [
+    ...revenueRules(kpi),
+    ...acquisitionRules(kpi),
+    ...funnelRules(),
+    ...funnelStageRules(),
+    ...growthRules(kpi),
+    ...planRules(kpi),
+  ];
 }
