@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseConfig } from '../src/config/load.js';
 import { alertRules } from '../src/kpi/alert-rules.js';
+import { milestoneAnnouncement } from '../src/kpi/milestone-alerts.js';
 
 const config = fileURLToPath(
   new URL('../prometheus/alertmanager/alertmanager.yml', import.meta.url),
@@ -84,6 +85,11 @@ const routes: [string, string[], string][] = [
   ],
   ['info stays low-key', ['alertname=ChomRowsRejected', 'severity=info', 'team=sre'], 'info'],
   [
+    'a milestone goes to the business team (its own receiver), not to the info webhook',
+    ['alertname=ChomMrrMilestone', 'severity=info', 'team=business', 'currency=USD'],
+    'business-milestones',
+  ],
+  [
     'the watchdog goes to the heartbeat',
     ['alertname=ChomWatchdog', 'severity=info', 'team=sre'],
     'heartbeat',
@@ -145,11 +151,13 @@ describe('Alertmanager configuration', () => {
           ? 'heartbeat'
           : rule.alert === 'ChomCustomerHealthCritical'
             ? 'customer-success-email'
-            : rule.severity === 'info'
-              ? 'info'
-              : rule.severity === 'critical'
-                ? `${team},oncall-pager`
-                : team;
+            : rule.alert.endsWith('Milestone')
+              ? 'business-milestones'
+              : rule.severity === 'info'
+                ? 'info'
+                : rule.severity === 'critical'
+                  ? `${team},oncall-pager`
+                  : team;
       expect(stdout.trim(), `${rule.alert} ${rule.severity}`).toBe(expected);
     }
   });
@@ -169,6 +177,27 @@ describe('Alertmanager configuration', () => {
     )) {
       expect(rule.expr, rule.alert).toMatch(/^currency:[a-z_]+:[a-z0-9_]+ /);
     }
+  });
+
+  it('announces each milestone once: no resolution message, and no repeat while the alert can fire', () => {
+    const parsed = parse(readFileSync(config, 'utf8'));
+    const receiver = parsed.receivers.find(
+      (r: { name: string }) => r.name === 'business-milestones',
+    );
+    const configs = [...(receiver.email_configs ?? []), ...(receiver.webhook_configs ?? [])];
+    expect(configs.length).toBeGreaterThan(0);
+    for (const entry of configs) expect(entry.send_resolved).toBe(false);
+    const route = parsed.route.routes.find(
+      (r: { receiver: string }) => r.receiver === 'business-milestones',
+    );
+    const hours = (text: string) => {
+      const match = /^(\d+)h$/.exec(text);
+      if (!match) throw new Error(`expected a duration in hours, got ${text}`);
+      return Number(match[1]);
+    };
+    // A milestone alert fires for the announcement window (plus at most an hour of
+    // alignment); a repeat within it would announce the milestone twice.
+    expect(hours(route.repeat_interval)).toBeGreaterThan(hours(milestoneAnnouncement) + 1);
   });
 
   it('uses every receiver it defines', () => {

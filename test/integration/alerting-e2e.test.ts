@@ -108,8 +108,10 @@ describe('alerting end to end', () => {
     expect(alert.annotations.runbook_url).toBe(`${runbooks}#chomexporterdown`);
   }, 90_000);
 
-  /** Posts alerts to Alertmanager's API as Prometheus would. */
-  async function push(alerts: { labels: Record<string, string> }[]): Promise<void> {
+  /** Posts alerts to Alertmanager's API as Prometheus would (endsAt set: resolved). */
+  async function push(
+    alerts: { labels: Record<string, string>; endsAt?: string }[],
+  ): Promise<void> {
     const response = await fetch(`${stack.alertmanagerUrl}/api/v2/alerts`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -224,5 +226,38 @@ describe('alerting end to end', () => {
     expect(receiver.find('ChomMrrGrowthLow', 'firing').map((d) => d.alert.labels.currency)).toEqual(
       ['USD'],
     );
+  }, 60_000);
+
+  it('announces a milestone once to the business team, and never its resolution', async () => {
+    const first = {
+      alertname: 'ChomMrrMilestone',
+      severity: 'info',
+      team: 'business',
+      currency: 'USD',
+    };
+    // Prometheus sends a firing alert again at every evaluation.
+    for (let resend = 0; resend < 3; resend += 1) await push([{ labels: first }]);
+    await waitUntil(
+      'the milestone at the business team',
+      30,
+      () => receiver.find('ChomMrrMilestone', 'firing').length > 0,
+    );
+    // The milestone alert ends, and another alert joins its group (same name and
+    // currency): the group's next notification carries the newcomer, not the resolution.
+    const second = { ...first, probe: 'second' };
+    await push([{ labels: first, endsAt: new Date().toISOString() }, { labels: second }]);
+    await waitUntil('the group notified again', 30, () =>
+      receiver.find('ChomMrrMilestone', 'firing').some((d) => d.alert.labels.probe === 'second'),
+    );
+    const notifications = receiver.notifications.filter((n) =>
+      n.alerts.some((a) => a.labels.alertname === 'ChomMrrMilestone'),
+    );
+    expect(notifications.map((n) => [n.path, n.receiver])).toEqual([
+      ['/milestones', 'business-milestones'],
+      ['/milestones', 'business-milestones'],
+    ]);
+    expect(
+      notifications.map((n) => n.alerts.map((a) => `${a.labels.probe ?? 'first'} ${a.status}`)),
+    ).toEqual([['first firing'], ['second firing']]);
   }, 60_000);
 });
