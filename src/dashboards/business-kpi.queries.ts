@@ -67,4 +67,21 @@ export const businessKpiQueries = {
   spend7bd: spend('7bd', 'currency'),
   spendByChannel30bd: spend('30bd', 'channel, currency'),
   spendByChannel7bd: spend('7bd', 'channel, currency'),
+  marketingEfficiency: `currency:chom_marketing_efficiency:ratio30d{${C}}`,
+  // Seed 000's executive view: the north star and the organizations.
+  monthlySuccessfulReferrals: 'chom:referrals_completed:sum30d',
+  monthlySuccessfulReferralsChange: 'chom:referrals_completed_growth:ratio30d',
+  organizations: 'chom:organizations:sum',
+  organizationsGrowth30d: 'chom:organizations_growth:ratio30d',
+  // Seed 003's engagement KPIs.
+  arpu: `currency:chom_revenue_arpu:ratio{${C}}`,
+  activeUsersGrowth30d: 'chom:users_active_monthly_growth:ratio30d',
+  sessionDuration: valueBy('', 'chom_session_duration_seconds'),
+  dauMauTarget: valueBy('', 'chom_kpi_target_ratio{kpi="dau_mau"}'),
+  // Seed 004's plans, whatever the tiers are called.
+  planCustomers: `tier:chom_customers:sum{${C}, tier=~"$tier"}`,
+  planMrr: `tier:chom_revenue_mrr:sum{${C}, tier=~"$tier"}`,
+  planArpa: `tier:chom_revenue_arpa:ratio{${C}, tier=~"$tier"}`,
+  planChurn30d: `tier:chom_customer_churn:ratio30d{${C}, tier=~"$tier"}`,
+  planLtv: `tier:chom_customer_ltv:estimate{${C}, tier=~"$tier"}`,
 };

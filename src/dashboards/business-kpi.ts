@@ -1,6 +1,6 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { dashboardUids } from '../kpi/ids.js';
-import { cacThresholds, type KpiConfig } from '../kpi/kpi-config.js';
+import { cacThresholds, type KpiConfig, moneyThresholds } from '../kpi/kpi-config.js';
 import {
   barGaugePanel,
   buildBoard,
@@ -15,7 +15,10 @@ import {
   titleOf,
   units,
 } from './common.js';
+import { northStarRow } from './business-kpi.north-star.js';
+import { plansRow } from './business-kpi.plans.js';
 import { businessKpiQueries as q } from './business-kpi.queries.js';
+import { engagementRow } from './business-kpi.engagement.js';
 import { above, below, neutral, pct, seedBenchmarks } from './thresholds.js';
 
 /** Business KPI board: revenue, customer economics, churn, engagement, funnel, spend. */
@@ -32,6 +35,17 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
   const cacColours = cacThresholds(kpi).map(({ currency, threshold }) =>
     override.byName(`CAC (${currency})`, [thresholdsProperty(above(threshold))]),
   );
+  // MRR floors (seed 003) per currency, drawn on the trend as dashed lines.
+  const mrrFloors = moneyThresholds(kpi, 'mrr').map(({ currency, threshold }) =>
+    override.byName(`MRR (${currency})`, [thresholdsProperty(below(threshold))]),
+  );
+  const floorsText = moneyThresholds(kpi, 'mrr')
+    .filter(({ threshold }) => threshold.warning !== null || threshold.critical !== null)
+    .map(
+      ({ currency, threshold }) =>
+        `${currency}: ${[threshold.critical, threshold.warning].filter((v) => v !== null).join(' and ')}`,
+    )
+    .join('; ');
 
   return buildBoard({
     uid: dashboardUids.business,
@@ -56,6 +70,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
       }),
     ],
     rows: [
+      northStarRow(kpi),
       {
         title: 'Revenue',
         cells: [
@@ -146,7 +161,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
           }),
           timeSeriesPanel({
             title: 'MRR trend and 30-day forecast ($currency)',
-            description: `MRR over time; the dashed line is the forecast made 30 days earlier for each date (the 7-day linear trend then, extrapolated 30 days), drawn at the date it forecast so it can be compared with what happened; the forecast for 30 days from now is the number beside. It starts once Prometheus holds 37 days of MRR. The dotted line is this month's MRR target in the same currency (chom_kpi_target). ${moneyNote}`,
+            description: `MRR over time; the dashed line is the forecast made 30 days earlier for each date (the 7-day linear trend then, extrapolated 30 days), drawn at the date it forecast so it can be compared with what happened; the forecast for 30 days from now is the number beside. It starts once Prometheus holds 37 days of MRR. The dotted line is this month's MRR target in the same currency (chom_kpi_target). The dashed horizontal lines are the MRR alert floors of the currency (seed 003; ${floorsText || 'none set'}); a currency without floors has none. ${moneyNote}`,
             unit: units.money,
             queries: [
               { expr: q.mrr, legend: 'MRR ({{currency}})' },
@@ -166,7 +181,9 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
               override.byQuery('C', [
                 { id: 'custom.lineStyle', value: { fill: 'dot', dash: [0, 10] } },
               ]),
+              ...mrrFloors,
             ],
+            thresholdLines: true,
             width: 10,
             height: 8,
           }),
@@ -327,6 +344,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
           }),
         ],
       },
+      plansRow(kpi),
       {
         title: 'Customer economics',
         cells: [
@@ -387,47 +405,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
           }),
         ],
       },
-      {
-        title: 'Engagement',
-        cells: [
-          statPanel({
-            title: 'Active users (DAU / WAU / MAU)',
-            description:
-              'Distinct users with a session in the last 24 hours (DAU), 7 days (WAU) and 30 days (MAU). Indicates engagement and value delivery; WAU suits products used weekly.',
-            unit: units.count,
-            queries: [
-              { expr: q.dau, legend: 'DAU' },
-              { expr: q.wau, legend: 'WAU' },
-              { expr: q.mau, legend: 'MAU' },
-            ],
-            width: 8,
-            height: 6,
-          }),
-          statPanel({
-            title: 'DAU / MAU',
-            description: `Stickiness: the share of monthly users active on a given day. Above ${pct(seedBenchmarks.dauMauVeryEngaged)} is a very engaged user base, 10-20% moderate, below 10% low (investigate drop-off). Orange below ${pct(t.dauMau.warning)} (the alert threshold).`,
-            unit: units.ratio,
-            queries: [{ expr: q.dauMau, legend: 'DAU/MAU' }],
-            thresholds: below(t.dauMau),
-            decimals: 1,
-            width: 4,
-            height: 6,
-          }),
-          timeSeriesPanel({
-            title: 'Active users over time',
-            description:
-              'DAU, WAU and MAU over time. A growing gap between DAU and MAU means users come less often.',
-            unit: units.count,
-            queries: [
-              { expr: q.dau, legend: 'DAU' },
-              { expr: q.wau, legend: 'WAU' },
-              { expr: q.mau, legend: 'MAU' },
-            ],
-            width: 12,
-            height: 6,
-          }),
-        ],
-      },
+      engagementRow(kpi),
       {
         title: 'Conversion funnel',
         cells: [
@@ -539,7 +517,7 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
                 instant: true,
               },
             ],
-            width: 10,
+            width: 8,
             height: 7,
           }),
           timeSeriesPanel({
@@ -553,7 +531,17 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
               },
             ],
             stacked: true,
-            width: 10,
+            width: 8,
+            height: 7,
+          }),
+          statPanel({
+            title: 'Marketing efficiency, all channels ($currency)',
+            description: `Seed 003 "Marketing Efficiency" = new MRR / marketing spend, over 30 days, in the selected currency: the MRR now of the customers whose first payment fell in the last 30 days over all the marketing spend of those 30 days (calendar days). Above 1 a month of spend brings at least as much new monthly revenue. Red below ${t.marketingEfficiency.warning ?? '-'} (the alert threshold); by channel on the Growth & Marketing board. 0 when spend brought no customer.`,
+            unit: units.multiple,
+            queries: [{ expr: q.marketingEfficiency, legend: 'Efficiency ({{currency}})' }],
+            thresholds: belowFloor(t.marketingEfficiency.warning),
+            decimals: 2,
+            width: 4,
             height: 7,
           }),
         ],
@@ -563,3 +551,12 @@ export function businessKpiDashboard(kpi: KpiConfig): Dashboard {
 }
 
 const negate = (value: number | null) => (value === null ? null : -value);
+
+/** Red below an alert floor, green from it (no floor: not judged). */
+const belowFloor = (floor: number | null) =>
+  floor === null
+    ? neutral
+    : [
+        { value: null, color: 'red' },
+        { value: floor, color: 'green' },
+      ];

@@ -61,6 +61,8 @@ interface PanelOptions {
   readonly overrides?: readonly Override[];
   /** Grafana transformations, e.g. thresholds read from a query (configFromData). */
   readonly transformations?: readonly dashboard.DataTransformerConfig[];
+  /** Values shown as words (1 as "OK"), e.g. for 0/1 status gauges. */
+  readonly mappings?: readonly dashboard.ValueMapping[];
 }
 
 export interface Override {
@@ -122,6 +124,7 @@ function configure<B extends AnyPanelBuilder>(
     builder.withOverride({ matcher: override.matcher, properties: override.properties });
   }
   if (options.transformations) builder.transformations([...options.transformations]);
+  if (options.mappings) builder.mappings([...options.mappings]);
   return { width: options.width, height: options.height, builder };
 }
 
@@ -258,6 +261,17 @@ export const thresholdFromQuery = (
   },
 });
 
+/** A 0/1 status shown as words: 1 `ok` in green, 0 `failed` in red. */
+export const statusMappings = (ok: string, failed: string): dashboard.ValueMapping[] => [
+  {
+    type: dashboard.MappingType.ValueToText,
+    options: {
+      '1': { text: ok, color: 'green', index: 0 },
+      '0': { text: failed, color: 'red', index: 1 },
+    },
+  },
+];
+
 /** Field-override helpers. */
 export const override = {
   byName: (name: string, properties: dashboard.DynamicConfigValue[]): Override => ({
@@ -358,7 +372,7 @@ export interface BoardSpec {
   readonly rows: readonly Row[];
 }
 
-/** Links to the other two boards, keeping the time range and the shared variables. */
+/** Links to the other boards, keeping the time range and the shared variables. */
 function boardLinks(uid: string): dashboard.DashboardLinkBuilder[] {
   return (Object.keys(dashboardUids) as DashboardKey[])
     .filter((key) => dashboardUids[key] !== uid)

@@ -38,6 +38,7 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
   const sla = kpi.resolutionSlaSeconds;
   const slaList = priorities.map((p) => `${p} ${hours(sla[p])}`).join(', ');
   const ttfv = seedBenchmarks.timeToFirstValueSeconds;
+  const firstResponseCritical = t.firstResponseTime.critical;
   const ttfvSteps: Step[] = [
     { value: null, color: 'green' },
     { value: ttfv.slow, color: 'orange' },
@@ -126,6 +127,34 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
             width: 12,
             height: 9,
           }),
+          timeSeriesPanel({
+            title: 'Health score over time',
+            description: `Mean health score of all scored organizations over the period shown (seed 002 "health score trend"): a falling line is churn risk building up before it shows in revenue. The dashed lines are the band limits (${bands.critical}: critical, the alert threshold; ${bands.healthy}; ${bands.excellent}).`,
+            unit: units.score,
+            queries: [{ expr: q.healthScoreMean, legend: 'Mean health score' }],
+            thresholds: healthScoreSteps(kpi),
+            thresholdLines: true,
+            min: 0,
+            max: 100,
+            width: 12,
+            height: 7,
+          }),
+          timeSeriesPanel({
+            title: 'Organizations by health band over time',
+            description:
+              'How many organizations were in each health band over the period shown, stacked: whether at-risk and critical accounts grow or shrink (organizations moving between bands).',
+            unit: units.count,
+            queries: [{ expr: q.organizationsByHealthBand, legend: '{{band}}' }],
+            stacked: true,
+            overrides: [
+              override.byName('critical', [fixedColor('red')]),
+              override.byName('at_risk', [fixedColor('orange'), displayName('at risk')]),
+              override.byName('healthy', [fixedColor('green')]),
+              override.byName('excellent', [fixedColor('blue')]),
+            ],
+            width: 12,
+            height: 7,
+          }),
         ],
       },
       {
@@ -206,10 +235,10 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
           }),
           statPanel({
             title: 'Mean session duration',
-            description:
-              'Average length of finished sessions started in the last 30 days: time spent in the product per visit.',
+            description: `Average length of finished sessions started in the last 30 days: time spent in the product per visit. Red below ${t.sessionDuration.critical ?? '-'} s, orange below ${t.sessionDuration.warning ?? '-'} s (the alert thresholds, seed 003).`,
             unit: units.seconds,
             queries: [{ expr: q.sessionDuration, legend: 'Session duration' }],
+            thresholds: below(t.sessionDuration),
             width: 4,
             height: 6,
           }),
@@ -381,14 +410,21 @@ export function customerSuccessDashboard(kpi: KpiConfig): Dashboard {
           }),
           barGaugePanel({
             title: 'Mean first response time by priority',
-            description: `Average time from ticket creation to the first agent response, for tickets first answered in the last 30 days. Customers value a quick acknowledgement even when resolution takes longer: target below ${hours(seedBenchmarks.firstResponseSeconds)} for every priority (red above).`,
+            description: `Average time from ticket creation to the first agent response, for tickets first answered in the last 30 days. Customers value a quick acknowledgement even when resolution takes longer: target below ${hours(seedBenchmarks.firstResponseSeconds)} for every priority (seed 002; orange above), red above ${firstResponseCritical === null ? '-' : hours(firstResponseCritical)} (ChomSupportFirstResponseSlow, seed 004's red flag).`,
             unit: units.seconds,
             queries: priorities.map((p) => ({
               expr: q.firstResponseTime(p),
               legend: p,
               instant: true,
             })),
-            thresholds: above({ warning: null, critical: seedBenchmarks.firstResponseSeconds }),
+            thresholds: above({
+              warning: seedBenchmarks.firstResponseSeconds,
+              critical:
+                firstResponseCritical !== null &&
+                firstResponseCritical > seedBenchmarks.firstResponseSeconds
+                  ? firstResponseCritical
+                  : null,
+            }),
             width: 12,
             height: 7,
           }),

@@ -60,4 +60,12 @@ export const growthMarketingQueries = {
   cohortRetention:
     'label_replace(label_replace(max by (cohort, month_offset) (chom_cohort_retention_ratio), "month", "M$1", "month_offset", "([0-9][0-9])"), "month", "M0$1", "month_offset", "([0-9])")',
   cohortSize: valueBy('cohort', 'chom_cohort_size'),
+  // Seeds 000, 002 and 004: trials, leads, the funnel week over week, referrals per user.
+  trialSignups7d: 'chom:funnel_trial_started:sum7d',
+  signupGrowthMonthOverMonth: 'chom:users_signups_growth:ratio30d',
+  leads30d: 'chom:leads:sum30d',
+  funnelStages7d: 'stage:chom_funnel:sum7d',
+  funnelStageChange7d: 'stage:chom_funnel_change:ratio7d',
+  referralsSentPerActiveUser: 'chom:referrals_sent_per_active_user:ratio30d',
+  referralsPerActiveUserGoal: valueBy('', 'chom_kpi_target_ratio{kpi="referrals_per_active_user"}'),
 };

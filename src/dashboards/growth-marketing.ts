@@ -17,8 +17,9 @@ import {
   unitProperty,
   units,
 } from './common.js';
+import { trialsLeadsFunnelRow } from './growth-marketing.funnel.js';
 import { growthMarketingQueries as q } from './growth-marketing.queries.js';
-import { below, pct, seedBenchmarks } from './thresholds.js';
+import { below, belowGoal, neutral, pct, seedBenchmarks } from './thresholds.js';
 
 /** The cohort table's columns in month order (the cohort collector reports at most 36 months). */
 const cohortColumnOrder: Record<string, number> = Object.fromEntries([
@@ -63,10 +64,11 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
         cells: [
           statPanel({
             title: 'Signups (7 days)',
-            description: `New user registrations over the last 7 days: the top-of-funnel health indicator; watch the trend, not single numbers. Red below ${t.weeklySignups.critical}, orange below ${t.weeklySignups.warning} (alert thresholds).`,
+            description:
+              'New user registrations over the last 7 days: the top-of-funnel health indicator; watch the trend, not single numbers. The weekly alert judges trials started (Trial signups, below), not all signups.',
             unit: units.count,
             queries: [{ expr: q.signups7d, legend: 'Signups (7 days)' }],
-            thresholds: below(t.weeklySignups),
+            thresholds: neutral,
             decimals: 0,
             width: 4,
             height: 5,
@@ -158,6 +160,7 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
           }),
         ],
       },
+      trialsLeadsFunnelRow(kpi),
       {
         title: 'Channels: spend, cost and return (30 days)',
         cells: [
@@ -181,12 +184,12 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
           }),
           barGaugePanel({
             title: 'Marketing efficiency by channel, 30 days',
-            description: `New MRR / marketing spend (seed: "Marketing Efficiency"): the MRR now of the customers whose first payment in the selected currency fell in the last 30 days, by the channel that acquired them, over the channel's spend in that currency in those 30 days. Above ${seedBenchmarks.marketingEfficiency} a month of spend brings at least as much new monthly revenue; 0 when spend brought no customer.`,
+            description: `New MRR / marketing spend (seed: "Marketing Efficiency"): the MRR now of the customers whose first payment in the selected currency fell in the last 30 days, by the channel that acquired them, over the channel's spend in that currency in those 30 days. Above 1 a month of spend brings at least as much new monthly revenue; orange below ${t.marketingEfficiency.warning ?? '-'}, the threshold of the alert, which judges all channels together (ChomMarketingEfficiencyLow); 0 when spend brought no customer.`,
             unit: units.multiple,
             queries: [
               { expr: q.marketingEfficiencyByChannel, legend: '{{channel}}', instant: true },
             ],
-            thresholds: below({ warning: seedBenchmarks.marketingEfficiency, critical: null }),
+            thresholds: below({ ...t.marketingEfficiency, critical: null }),
             decimals: 2,
             width: 4,
             height: 8,
@@ -268,7 +271,7 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
           }),
           barGaugePanel({
             title: 'Email rates across recent campaigns',
-            description: `Open, click-through and conversion rates over all recent campaigns together (of emails sent). Red below the seed's B2B benchmarks: open ${pct(email.openRate)}, click-through ${pct(email.clickRate)}, conversion ${pct(email.conversionRate)}.`,
+            description: `Open, click-through and conversion rates over all recent campaigns together (of emails sent). Open rate: red below ${pct(t.emailOpenRate.warning)} (the alert threshold, the low end of the seed's 15-25% B2B benchmark), green from the ${pct(kpi.targets.emailOpenRate)} goal (seed 004, kpi.targets.emailOpenRate). Click-through and conversion: red below the seed's B2B benchmarks, ${pct(email.clickRate)} and ${pct(email.conversionRate)}.`,
             unit: units.ratio,
             queries: [
               {
@@ -289,7 +292,7 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             ],
             overrides: [
               override.byQuery('A', [
-                thresholdsProperty(below({ warning: email.openRate, critical: null })),
+                thresholdsProperty(belowGoal(t.emailOpenRate.warning, kpi.targets.emailOpenRate)),
               ]),
               override.byQuery('B', [
                 thresholdsProperty(below({ warning: email.clickRate, critical: null })),
@@ -373,6 +376,20 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
             width: 4,
             height: 7,
           }),
+          statPanel({
+            title: 'Referrals sent per active user (30 days)',
+            description: `Referral invitations sent over the last 30 days per monthly active user (seed 002 "Referrals per Active User": target above ${kpi.targets.referralsPerActiveUser} per MAU): how engaged users are with the referral program. Green from the goal (kpi.targets.referralsPerActiveUser, exported as chom_kpi_target_ratio and shown beside).`,
+            unit: units.multiple,
+            queries: [
+              { expr: q.referralsSentPerActiveUser, legend: 'Per active user' },
+              { expr: q.referralsPerActiveUserGoal, legend: 'Goal' },
+            ],
+            thresholds: below({ warning: kpi.targets.referralsPerActiveUser, critical: null }),
+            overrides: [override.byName('Goal', [thresholdsProperty(neutral)])],
+            decimals: 2,
+            width: 4,
+            height: 7,
+          }),
           timeSeriesPanel({
             title: 'Referrals sent and completed per hour',
             description:
@@ -388,7 +405,7 @@ export function growthMarketingDashboard(kpi: KpiConfig): Dashboard {
                 legend: 'Completed',
               },
             ],
-            width: 16,
+            width: 12,
             height: 7,
           }),
         ],

@@ -4,6 +4,7 @@ import type { KpiConfig } from '../kpi/kpi-config.js';
 import { businessKpiDashboard } from './business-kpi.js';
 import { boardJson } from './common.js';
 import { customerSuccessDashboard } from './customer-success.js';
+import { exporterHealthDashboard } from './exporter-health.js';
 import { growthMarketingDashboard } from './growth-marketing.js';
 import {
   dashboardProvisioningYaml,
@@ -18,7 +19,7 @@ export interface BoardFile {
   readonly dashboard: Dashboard;
 }
 
-/** The three boards, built from the KPI config (thresholds and targets). */
+/** The three business boards, built from the KPI config (thresholds and targets), and the exporter's. */
 export function dashboards(kpi: KpiConfig): BoardFile[] {
   return [
     {
@@ -35,6 +36,11 @@ export function dashboards(kpi: KpiConfig): BoardFile[] {
       path: 'grafana/dashboards/3-growth-marketing-dashboard.json',
       key: 'growth',
       dashboard: growthMarketingDashboard(kpi),
+    },
+    {
+      path: 'grafana/dashboards/4-exporter-health-dashboard.json',
+      key: 'exporter',
+      dashboard: exporterHealthDashboard(),
     },
   ];
 }

@@ -32,6 +32,19 @@ export function below({ warning, critical }: Threshold): Step[] {
 }
 
 /**
+ * A value with an alert floor and a higher goal: red below the floor (where
+ * the alert fires), orange from it up to the goal, green from the goal.
+ */
+export function belowGoal(floor: number | null, goal: number): Step[] {
+  if (floor === null || floor >= goal) return below({ warning: goal, critical: null });
+  return [
+    { value: null, color: 'red' },
+    { value: floor, color: 'orange' },
+    { value: goal, color: 'green' },
+  ];
+}
+
+/**
  * Health score bands, as the postgres_customer_health collector counts them
  * (src/collectors/health-score.ts): critical below the KPI config's health
  * threshold, at risk to 60, healthy to 80, excellent above.
@@ -59,7 +72,7 @@ export function healthScoreSteps(kpi: KpiConfig): Step[] {
  * threshold for (the config only holds what alerts fire on). Colours only.
  */
 export const seedBenchmarks = {
-  /** "Target: < 1 hour for all priorities". */
+  /** First response "Target: < 1 hour for all priorities" (the alert is kpi.thresholds.firstResponseTime). */
   firstResponseSeconds: 3600,
   /** Time to first value: excellent < 1 day, good 1-3 days, needs improvement > 7 days. */
   timeToFirstValueSeconds: { good: 86_400, slow: 3 * 86_400, tooSlow: 7 * 86_400 },
@@ -68,12 +81,10 @@ export const seedBenchmarks = {
    * excellent. ROI here is (value - spend) / spend, the return ratio minus 1.
    */
   marketingRoi: { breakEven: 0, good: 2, excellent: 4 },
-  /** Marketing efficiency (new MRR / spend, seed 003): above 1 is efficient. */
-  marketingEfficiency: 1,
   /** K-factor above 1 is viral growth. */
   kFactorViral: 1,
-  /** Email benchmarks for B2B SaaS: open 15-25%, click-through 2-5%, conversion 1-5%. */
-  email: { openRate: 0.15, clickRate: 0.02, conversionRate: 0.01 },
+  /** Email benchmarks for B2B SaaS: click-through 2-5%, conversion 1-5% (open rate: kpi config). */
+  email: { clickRate: 0.02, conversionRate: 0.01 },
   /** DAU/MAU above 20% is a very engaged user base. */
   dauMauVeryEngaged: 0.2,
   /** Activation to trial: target above 70%. */

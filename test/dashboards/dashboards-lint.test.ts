@@ -6,6 +6,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { datasourceRef } from '../../src/dashboards/common.js';
 import { dashboards } from '../../src/dashboards/index.js';
 import { dashboardUids, datasourceUid } from '../../src/kpi/ids.js';
+import { alertRules } from '../../src/kpi/alert-rules.js';
 import { recordingRules } from '../../src/kpi/recording-rules.js';
 import { selfMetricSpecs } from '../../src/metrics/self-metrics.js';
 import { exclusions, isExcluded } from './lint-exclusions.js';
@@ -15,13 +16,14 @@ import {
   boards,
   dataPanels,
   expand,
+  isPerReplica,
   isRow,
   labelValuesQuery,
   targetsOf,
   variablesOf,
 } from './model.js';
 import { pendingSourceMetrics } from '../helpers/pending-source-metrics.js';
-import { analyse, uncollapsedSelectors } from './promql.js';
+import { aggregationsDropping, analyse, uncollapsedSelectors } from './promql.js';
 
 const { kpi } = parseConfig({});
 const root = new URL('../../', import.meta.url);
@@ -34,6 +36,13 @@ const exporterMetrics = [...collectors.flatMap((c) => c.metrics), ...selfMetricS
 const metricTypes = new Map(exporterMetrics.map((m) => [m.name, m.type]));
 const recordedNames = new Set(recordingRules(kpi).map((rule) => rule.record));
 const pending = new Set(pendingSourceMetrics);
+/** Series Prometheus writes for every scrape target, which the Exporter health board reads. */
+const scrapeSeries = new Set([
+  'up',
+  'scrape_duration_seconds',
+  'scrape_samples_scraped',
+  'scrape_series_added',
+]);
 
 /** Metric names a label_values selector reads: its name, or the alternatives of a __name__ regex. */
 function selectorMetrics(selector: string): string[] {
@@ -185,11 +194,15 @@ describe('dashboards: grafana/dashboard-linter rules', () => {
   );
 
   it.each(queryCases)(
-    '%s / %s / %s: collapses replicas (max without (instance, pod), or max by) before any sum or arithmetic',
+    '%s / %s / %s: collapses replicas (max without (instance, pod), or max by) before any sum or arithmetic, or keeps every replica apart on the Exporter health board',
     (_, __, ___, query) => {
-      expect(uncollapsedSelectors(expandForLint(query.expr, query.dashboard)), query.expr).toEqual(
-        [],
-      );
+      const expr = expandForLint(query.expr, query.dashboard);
+      if (isPerReplica(query)) {
+        // About each replica's own process: one series per replica, never added up.
+        expect(aggregationsDropping(expr, 'instance'), query.expr).toEqual([]);
+        return;
+      }
+      expect(uncollapsedSelectors(expr), query.expr).toEqual([]);
     },
   );
 
@@ -211,13 +224,15 @@ describe('dashboards: grafana/dashboard-linter rules', () => {
 });
 
 describe('dashboards: structure', () => {
-  it('has the three boards with the uids the alert rules link to, unique titles and files', () => {
+  it('has the four boards with the uids the alert rules link to, unique titles and files', () => {
     expect(boards.map((b) => b.dashboard.uid)).toEqual([
       dashboardUids.business,
       dashboardUids.customerSuccess,
       dashboardUids.growth,
+      dashboardUids.exporter,
     ]);
-    expect(new Set(boards.map((b) => b.dashboard.title)).size).toBe(3);
+    expect(new Set(boards.map((b) => b.dashboard.title)).size).toBe(4);
+    expect(new Set(boards.map((b) => b.path)).size).toBe(4);
     for (const { dashboard } of boards) {
       expect(dashboard.uid).toMatch(/^[a-z0-9-]{8,40}$/);
     }
@@ -341,8 +356,20 @@ describe('dashboards: structure', () => {
     },
   );
 
+  it('links every alert about the exporter to the Exporter health board, every other alert to an existing board', () => {
+    for (const rule of alertRules(kpi)) {
+      if (rule.alert === 'ChomWatchdog') continue;
+      const expected = rule.team === 'sre' ? 'exporter' : rule.dashboard;
+      expect(rule.dashboard, rule.alert).toBe(expected);
+      expect(
+        boards.map((b) => b.key),
+        rule.alert,
+      ).toContain(rule.dashboard);
+    }
+  });
+
   it.each(boardCases)(
-    '%s: links to the other two boards, keeping time and variables',
+    '%s: links to the other boards, keeping time and variables',
     (_, { dashboard }) => {
       const others = Object.values(dashboardUids).filter((uid) => uid !== dashboard.uid);
       const links = dashboard.links ?? [];
@@ -368,14 +395,15 @@ describe('dashboards: structure', () => {
 
 describe('dashboards: metrics', () => {
   it.each(queryCases)(
-    '%s / %s / %s: references only exported metrics, recording rules and pending source metrics',
+    '%s / %s / %s: references only exported metrics, recording rules and pending source metrics (and, on the Exporter health board, the scrape series of Prometheus)',
     (_, __, ___, query) => {
       for (const { metric } of analyse(expandForLint(query.expr, query.dashboard)).selectors) {
         expect(metric, query.expr).toBeDefined();
         const known =
           metricTypes.has(metric ?? '') ||
           recordedNames.has(metric ?? '') ||
-          pending.has(metric ?? '');
+          pending.has(metric ?? '') ||
+          (query.board === dashboardUids.exporter && scrapeSeries.has(metric ?? ''));
         expect(known, `${metric} in ${query.expr}`).toBe(true);
       }
     },
@@ -410,15 +438,54 @@ describe('dashboards: metrics', () => {
   it('takes thresholds from the KPI config, money thresholds per currency', () => {
     const custom = parseConfig({
       kpi: {
-        thresholds: { churnRate: { warning: 0.11, critical: 0.13 }, nps: { warning: 42 } },
-        moneyThresholds: { EUR: { cac: { warning: 4567, critical: 5678 } } },
+        thresholds: {
+          churnRate: { warning: 0.11, critical: 0.13 },
+          nps: { warning: 42 },
+          mrr: { warning: 98765, critical: 87654 },
+          dau: { warning: 1234, critical: 1111 },
+          sessionDuration: { warning: 321, critical: 123 },
+          marketingEfficiency: { warning: 1.37 },
+          monthlyLeads: { warning: 23 },
+          funnelStageDrop: { warning: 0.45 },
+          emailOpenRate: { warning: 0.13 },
+          firstResponseTime: { critical: 17777 },
+          weeklySignups: { warning: 31, critical: 29 },
+        },
+        targets: { dauMau: 0.37, referralsPerActiveUser: 0.77, emailOpenRate: 0.29 },
+        moneyThresholds: {
+          EUR: { cac: { warning: 4567, critical: 5678 }, mrr: { warning: 7654 } },
+        },
         resolutionSlaSeconds: { critical: 4321 },
         maxCustomerLifetimeMonths: 47,
       },
     }).kpi;
     const text = JSON.stringify(dashboards(custom));
     const defaults = JSON.stringify(dashboards(kpi));
-    for (const value of ['0.11', '0.13', '"value":42', '4321', '4567', '5678', '47 months']) {
+    for (const value of [
+      '0.11',
+      '0.13',
+      '"value":42',
+      '4321',
+      '4567',
+      '5678',
+      '47 months',
+      '"value":98765',
+      '"value":87654',
+      '"value":7654',
+      '"value":1234',
+      '"value":1111',
+      '"value":321',
+      '"value":123',
+      '"value":1.37',
+      '"value":23',
+      '"value":-0.45',
+      '"value":17777',
+      '"value":31',
+      '"value":29',
+      '"value":0.37',
+      '"value":0.77',
+      '"value":0.29',
+    ]) {
       expect(text, value).toContain(value);
       expect(defaults, value).not.toContain(value);
     }

@@ -6,6 +6,7 @@ import type {
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import { parseConfig } from '../../src/config/load.js';
 import { type BoardFile, dashboards } from '../../src/dashboards/index.js';
+import { dashboardUids } from '../../src/kpi/ids.js';
 
 /** The boards as committed (the drift test keeps the JSON equal to this). */
 export const boards: readonly BoardFile[] = dashboards(parseConfig({}).kpi);
@@ -13,6 +14,7 @@ export const boards: readonly BoardFile[] = dashboards(parseConfig({}).kpi);
 export interface Target {
   readonly refId?: string;
   readonly expr?: string;
+  readonly legendFormat?: string;
   readonly datasource?: { type?: string; uid?: string };
   readonly instant?: boolean;
   readonly range?: boolean;
@@ -42,8 +44,17 @@ export interface BoardQuery {
   readonly panel: string;
   readonly refId: string;
   readonly expr: string;
+  readonly legend: string;
   readonly dashboard: Dashboard;
 }
+
+/**
+ * A query that shows one series per exporter replica on purpose: on the
+ * Exporter health board, about each replica's own process, its legend naming
+ * the instance. Every other query collapses replicas.
+ */
+export const isPerReplica = (query: Pick<BoardQuery, 'board' | 'legend'>) =>
+  query.board === dashboardUids.exporter && query.legend.includes('{{instance}}');
 
 /** Every panel query of every board, in reading order. */
 export function allQueries(): BoardQuery[] {
@@ -55,6 +66,7 @@ export function allQueries(): BoardQuery[] {
         panel: panel.title ?? '',
         refId: target.refId ?? '',
         expr: target.expr ?? '',
+        legend: target.legendFormat ?? '',
         dashboard,
       })),
     ),

@@ -100,3 +100,25 @@ export function uncollapsedSelectors(expr: string): string[] {
   });
   return found;
 }
+
+/**
+ * The aggregations of a query that drop `label` (a `by` without it, a
+ * `without` with it): empty when every series it returns keeps the label, as a
+ * panel about each replica's own process must keep `instance`.
+ */
+export function aggregationsDropping(expr: string, label: string): string[] {
+  const tree = parser.parse(expr);
+  const found: string[] = [];
+  tree.iterate({
+    enter(ref) {
+      if (ref.name !== 'AggregateExpr') return;
+      const modifier = ref.node.getChild('AggregateModifier');
+      const names = (modifier?.getChild('GroupingLabels')?.getChildren('LabelName') ?? []).map(
+        (name) => expr.slice(name.from, name.to),
+      );
+      const keeps = modifier?.getChild('Without') ? !names.includes(label) : names.includes(label);
+      if (!keeps) found.push(expr.slice(ref.from, ref.to));
+    },
+  });
+  return found;
+}

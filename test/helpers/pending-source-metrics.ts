@@ -38,4 +38,8 @@ export const pendingSourceMetrics: readonly string[] = [
   // Of those, the customers paying nothing at the end of the window (a move to another
   // tier is not churn); labels tier, currency, window.
   'chom_customers_churned_in_window',
+  // The runner (engine), issue #19 (Exporter health board, "Run duration against timeout"):
+  // each collector's run timeout in seconds (collectors.<name>.timeoutSeconds, or the
+  // collector's default), as the runner applies it; label collector (gauge, unit seconds).
+  'chom_collector_timeout_seconds',
 ];
