@@ -1,6 +1,7 @@
 import type { Dashboard, Panel, RowPanel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { type DashboardKey, datasourceUid } from '../kpi/ids.js';
 import type { KpiConfig } from '../kpi/kpi-config.js';
+import { seedCoverageTables } from '../kpi/seed-coverage.js';
 import { businessKpiDashboard } from './business-kpi.js';
 import { boardJson } from './common.js';
 import { customerSuccessDashboard } from './customer-success.js';
@@ -91,10 +92,16 @@ function grafanaReadme(boards: readonly BoardFile[]): string {
     '(ARR, LTV, CAC, ROI, funnel ratios, ...) from those recording rules. Counts and ratios over 7 or 30',
     'days come from gauges the exporter computes over the whole window, so they are right from the first',
     'scrape. Only what compares with the past reads Prometheus history, and is empty (never wrong) until',
-    'Prometheus holds it: "MRR growth (30 days)" 30 days, "MRR in 30 days, forecast" 7 days (its line on',
-    'the trend chart 37 days), "Signup growth (week over week)" 7 days. Every query collapses exporter',
-    'replicas (`max without (instance, pod)`), so two replicas show what one shows. Stat and gauge panels',
-    'run instant queries (now or nothing), and the boards show time in UTC, as month boundaries are.',
+    'Prometheus holds it: 30 days for "MRR growth (30 days)", "Organization growth (30 days)", "Active',
+    'users, month over month", "Signup growth (month over month)" and "Successful referrals, change over',
+    '30 days"; 7 days for "MRR in 30 days, forecast" (its line on the trend chart 37 days), "Signup growth',
+    '(week over week)" and "Funnel stages, change against the week before". Every query of the three',
+    'business boards collapses exporter replicas (`max without (instance, pod)`), so two replicas show',
+    'what one shows; the Exporter health board shows each replica apart, as its panels are about each',
+    'process. Stat and gauge panels run instant queries (now or nothing), and the boards show time in',
+    'UTC, as month boundaries are. Panels reading a fact that no collector exports yet (the pending',
+    'gauges of docs/alerting.md) are empty until one does. Every item of the seed documents and where it',
+    'lives is listed at the end.',
     '',
     'To import by hand instead: Dashboards > New > Import, upload a JSON file, then pick your Prometheus in',
     'the `Data source` variable.',
@@ -119,6 +126,7 @@ function grafanaReadme(boards: readonly BoardFile[]): string {
     }
     lines.push('');
   }
+  lines.push('## Seed items and where they live', '', seedCoverageTables(), '');
   return `${lines
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')

@@ -6,6 +6,7 @@ import {
   kubernetesMonitoringArtifacts,
 } from '../deploy/kubernetes/manifests.js';
 import type { KpiConfig } from '../kpi/kpi-config.js';
+import { seedCoverageTables } from '../kpi/seed-coverage.js';
 import { alertThresholdTable, derivedKpiTable } from './alerting-doc.js';
 import { configurationDocument } from './config-doc.js';
 import { collectorsTable, metricsDocument } from './metrics-doc.js';
@@ -39,9 +40,13 @@ export function buildArtifacts(root: URL): Artifact[] {
     {
       path: 'docs/alerting.md',
       content: replaceSection(
-        replaceSection(alerting, 'derived-kpis', derivedKpiTable(kpi)),
-        'alert-thresholds',
-        alertThresholdTable(kpi),
+        replaceSection(
+          replaceSection(alerting, 'derived-kpis', derivedKpiTable(kpi)),
+          'alert-thresholds',
+          alertThresholdTable(kpi),
+        ),
+        'seed-coverage',
+        seedCoverageTables(),
       ),
     },
   ];
