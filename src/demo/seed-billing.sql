@@ -22,6 +22,17 @@ WITH orgs AS (
     CASE WHEN r < 0.50 THEN 'starter' WHEN r < 0.85 THEN 'professional' ELSE 'enterprise' END AS tier,
     greatest(created_at, now() - interval '380 days') + (now() - greatest(created_at, now() - interval '380 days')) * r2 * 0.9 AS started
   FROM orgs WHERE r3 < 0.72
+), ended AS (
+  -- Canceled subscriptions ended over the last months; a few customers who were paying when
+  -- the month began left since, even when "since" is minutes (the 1st), so the month-to-date
+  -- churn panels always have something to show.
+  SELECT *,
+    CASE
+      WHEN r3 < 0.015 AND started < date_trunc('month', now()) THEN
+        date_trunc('month', now()) + (now() - date_trunc('month', now())) * (0.2 + 0.6 * r2)
+      WHEN r3 < 0.05 THEN greatest(started + interval '1 day', now() - (interval '1 day' * (r3 * 900)))
+    END AS ended
+  FROM plans
 )
 INSERT INTO billing_subscriptions (id, organization_id, status, currency, started_at, trial_ends_at,
   cancel_at_period_end, canceled_at, ended_at, current_period_start)
@@ -32,10 +43,10 @@ SELECT 'sub_demo_' || org_id,
   started,
   CASE WHEN r3 >= 0.07 AND r3 < 0.09 THEN now() + interval '7 days' END,
   r3 BETWEEN 0.60 AND 0.63,
-  CASE WHEN r3 < 0.05 OR r3 BETWEEN 0.60 AND 0.63 THEN greatest(started, now() - interval '20 days') END,
-  CASE WHEN r3 < 0.05 THEN greatest(started + interval '1 day', now() - (interval '1 day' * (r3 * 900))) END,
+  CASE WHEN r3 < 0.05 OR r3 BETWEEN 0.60 AND 0.63 THEN least(greatest(started, now() - interval '20 days'), ended) END,
+  ended,
   CASE WHEN r3 >= 0.05 AND r3 < 0.07 THEN now() - interval '6 days' END
-FROM plans;
+FROM ended;
 
 -- Past-due subscriptions: the renewal invoiced six days ago failed; the one a month before was paid.
 INSERT INTO billing_invoices (id, subscription_id, status, created_at)
