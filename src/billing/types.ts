@@ -29,7 +29,7 @@ export interface PriceTier {
 export interface BillingPrice {
   readonly id: string;
   readonly productId: string;
-  /** The tier of the seed (starter, professional, enterprise) when the source says so directly. */
+  /** The tier (starter, professional, business, enterprise...) when the source says so directly. */
   readonly tier?: string;
   readonly lookupKey?: string;
   readonly usageType: 'licensed' | 'metered';
