@@ -1,8 +1,10 @@
 import { boundLabel } from '../collectors/bounded-labels.js';
+import { type ItemBasis, itemsAt } from './items-at.js';
 import type { BillingPolicy } from './policy.js';
+import { statusAt } from './status-at.js';
 import { countsAt, itemMrr, subscriptionMrr } from './subscription-mrr.js';
 import { type TierMapping, tierOf } from './tiers.js';
-import type { BillingSnapshot } from './types.js';
+import type { BillingSnapshot, BillingSubscription } from './types.js';
 
 /** MRR per customer and currency, minor units. */
 export type CustomerMrr = Map<string, Map<string, number>>;
@@ -16,7 +18,12 @@ export interface MrrTotals {
   readonly byCustomer: CustomerMrr;
   /** Paying customers (MRR > 0) per currency. */
   readonly customersByCurrency: Map<string, number>;
+  /** Paying customers with MRR on the tier, `tier|currency` → count (one customer may count on two tiers). */
+  readonly customersByTier: Map<string, number>;
+  /** Subscriptions that existed at the instant, by the status they had then. */
   readonly subscriptionsByStatus: Map<string, number>;
+  /** Subscriptions counted in MRR, by where their items at the instant come from. */
+  readonly itemBases: Map<ItemBasis, number>;
 }
 
 const add = (map: Map<string, number>, key: string, value: number) =>
@@ -53,10 +60,13 @@ export function computeTotals(
   const byChannel = new Map<string, number>();
   const committed = new Map<string, number>();
   const subscriptionsByStatus = new Map<string, number>();
+  const itemBases = new Map<ItemBasis, number>();
   for (const sub of snapshot.subscriptions) {
-    add(subscriptionsByStatus, sub.status, 1);
+    const status = statusAt(sub, at);
+    if (status !== undefined) add(subscriptionsByStatus, status, 1);
     const currency = sub.currency.toLowerCase();
     if (!countsAt(sub, at, policy)) continue;
+    add(itemBases as Map<string, number>, itemsAt(sub, at).basis, 1);
     // The same mapping as marketing spend's, so revenue and spend by channel line up.
     const channel = boundLabel(channelOf.get(sub.customerId), channels);
     for (const { item, amount } of itemMrr(sub, at, policy)) {
@@ -72,7 +82,50 @@ export function computeTotals(
   for (const perCurrency of byCustomer.values()) {
     for (const currency of perCurrency.keys()) add(customersByCurrency, currency, 1);
   }
-  return { byTier, byChannel, committed, byCustomer, customersByCurrency, subscriptionsByStatus };
+  return {
+    byTier,
+    byChannel,
+    committed,
+    byCustomer,
+    customersByCurrency,
+    customersByTier: countByTier(customerTiersAt(snapshot, at, policy, tiers)),
+    subscriptionsByStatus,
+    itemBases,
+  };
+}
+
+/** Per paying customer, the `tier|currency` keys they have MRR on at `at`. */
+export function customerTiersAt(
+  snapshot: BillingSnapshot,
+  at: Date,
+  policy: BillingPolicy,
+  tiers: TierMapping,
+): Map<string, Set<string>> {
+  const result = new Map<string, Set<string>>();
+  for (const sub of snapshot.subscriptions) {
+    if (!countsAt(sub, at, policy)) continue;
+    const currency = sub.currency.toLowerCase();
+    for (const { item, amount } of itemMrr(sub, at, policy)) {
+      if (amount <= 0) continue;
+      const keys = result.get(sub.customerId) ?? new Set<string>();
+      keys.add(`${tierOf(item.price, tiers)}|${currency}`);
+      result.set(sub.customerId, keys);
+    }
+  }
+  return result;
+}
+
+/** Customers per `tier|currency` key. */
+export function countByTier(
+  tiersByCustomer: ReadonlyMap<string, ReadonlySet<string>>,
+  only?: (customer: string) => boolean,
+): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const [customer, keys] of tiersByCustomer) {
+    if (only && !only(customer)) continue;
+    for (const key of keys) add(counts, key, 1);
+  }
+  return counts;
 }
 
 /**
@@ -83,16 +136,20 @@ export function customersPayingBefore(snapshot: BillingSnapshot, before: Date): 
   const result = new Set<string>();
   const t = before.getTime();
   for (const sub of snapshot.subscriptions) {
-    // These never paid: an incomplete first payment, or a trial that ended into paused without one.
-    if (
-      sub.status === 'incomplete' ||
-      sub.status === 'incomplete_expired' ||
-      sub.status === 'paused'
-    )
-      continue;
-    const paidFrom = Math.max(sub.startedAt.getTime(), sub.trialEnd?.getTime() ?? 0);
-    const paidUntil = sub.endedAt?.getTime() ?? Number.POSITIVE_INFINITY;
-    if (paidFrom < t && paidFrom < paidUntil) result.add(sub.customerId);
+    const from = paidFrom(sub);
+    if (from !== undefined && from < t) result.add(sub.customerId);
   }
   return result;
+}
+
+/**
+ * When a subscription first paid (ms): its start, or its trial's end; undefined when it never
+ * did (an incomplete first payment, a trial that ended into paused or was canceled first).
+ */
+export function paidFrom(sub: BillingSubscription): number | undefined {
+  if (sub.status === 'incomplete' || sub.status === 'incomplete_expired' || sub.status === 'paused')
+    return undefined;
+  const from = Math.max(sub.startedAt.getTime(), sub.trialEnd?.getTime() ?? 0);
+  const until = sub.endedAt?.getTime() ?? Number.POSITIVE_INFINITY;
+  return from < until ? from : undefined;
 }

@@ -2,6 +2,8 @@ import type { MetricSpec } from '../metrics/spec.js';
 
 const money = 'in major units of the currency label';
 const monthToDate = 'in the current calendar month (UTC) so far';
+const trailing =
+  'over the trailing window (label window, 30d) ending at the instant computed (now for a live run)';
 
 /** The metrics of the billing collector. */
 export const billingMetrics: MetricSpec[] = [
@@ -98,6 +100,55 @@ export const billingMetrics: MetricSpec[] = [
     help: 'Subscriptions by status (every status the provider knows).',
     type: 'gauge',
     labelNames: ['status'],
+    unit: 'count',
+  },
+  {
+    name: 'chom_customers_by_tier',
+    help: 'Paying customers with MRR on the tier, by the currency they pay in (a customer with items on two tiers counts on both, as its MRR splits in chom_revenue_mrr).',
+    type: 'gauge',
+    labelNames: ['tier', 'currency'],
+    unit: 'count',
+  },
+  {
+    name: 'chom_customers_acquired_in_window',
+    help: `Customers whose first paying moment (subscription start, or trial end) fell ${trailing}, by organization acquisition channel and the currency of that first subscription; counted whether or not they still pay.`,
+    type: 'gauge',
+    labelNames: ['channel', 'currency', 'window'],
+    unit: 'count',
+  },
+  {
+    name: 'chom_revenue_new_mrr_in_window',
+    help: `MRR at the end of the window of the customers acquired ${trailing}, by acquisition channel, ${money}.`,
+    type: 'gauge',
+    labelNames: ['channel', 'currency', 'window'],
+    unit: 'currency',
+  },
+  {
+    name: 'chom_customer_churn_window_ratio',
+    help: `Customer churn ${trailing}: customers paying in the currency at the window's start who pay nothing at its end / customers paying in it at the start (0-1); absent when nobody was paying at the start.`,
+    type: 'gauge',
+    labelNames: ['currency', 'window'],
+    unit: 'ratio',
+  },
+  {
+    name: 'chom_customers_window_start',
+    help: 'Customers paying with MRR on the tier at the start of the trailing window (label window, 30d) that ends at the instant computed, by the currency they paid in then.',
+    type: 'gauge',
+    labelNames: ['tier', 'currency', 'window'],
+    unit: 'count',
+  },
+  {
+    name: 'chom_customers_churned_in_window',
+    help: `Of chom_customers_window_start (same labels), the customers paying nothing at the window's end, the instant computed (a move to another tier is not churn).`,
+    type: 'gauge',
+    labelNames: ['tier', 'currency', 'window'],
+    unit: 'count',
+  },
+  {
+    name: 'chom_billing_history_basis',
+    help: 'Subscriptions counted in MRR at the instant computed, by where their items then come from: current_items (the items the source holds now, in force then as far as it can tell), invoice_lines (Stripe: the paid invoice covering the instant, after a later plan change), current_items_changed_later (Stripe: a later plan change and no paid invoice covering the instant, so the current items stand in). The source label is database or stripe.',
+    type: 'gauge',
+    labelNames: ['source', 'basis'],
     unit: 'count',
   },
   {

@@ -2,6 +2,7 @@ import { boundCurrency } from '../collectors/bounded-labels.js';
 import { type Sample, sample } from '../metrics/spec.js';
 import type { MrrTotals } from './aggregate.js';
 import { toMajorUnits } from './currency.js';
+import { type ItemBasis, itemBases } from './items-at.js';
 import {
   customerChurnRate,
   grossRevenueChurn,
@@ -19,14 +20,28 @@ export interface BillingFigures {
   readonly openingReconstructed: boolean;
   readonly tiers: readonly string[];
   readonly statuses: readonly string[];
+  /** The billing_mrr source (`database`, `stripe`): the bases it can use are reported. */
+  readonly source: 'database' | 'stripe';
+}
+
+/** The item bases each source can produce: the mirror keeps no item history. */
+const basesOf: Record<BillingFigures['source'], readonly ItemBasis[]> = {
+  database: ['current_items'],
+  stripe: itemBases,
+};
+
+/** Every currency the figures mention, lower case. */
+export function currenciesOf(totals: MrrTotals, movements: MovementReport): Set<string> {
+  const currencies = new Set<string>([...movements.byCurrency.keys(), ...totals.committed.keys()]);
+  for (const key of totals.byTier.keys()) currencies.add(key.split('|')[1] ?? '');
+  return currencies;
 }
 
 /** Turns the engine's figures into samples; money in major units with its currency. */
 export function billingSamples(figures: BillingFigures): Sample[] {
   const { totals, movements } = figures;
   const samples: Sample[] = [];
-  const currencies = new Set<string>([...movements.byCurrency.keys(), ...totals.committed.keys()]);
-  for (const key of totals.byTier.keys()) currencies.add(key.split('|')[1] ?? '');
+  const currencies = currenciesOf(totals, movements);
   // Every tier appears for every currency in use, zero when empty, so a tier going to zero stays visible.
   for (const currency of currencies) {
     for (const tier of [...figures.tiers, 'other']) {
@@ -34,6 +49,12 @@ export function billingSamples(figures: BillingFigures): Sample[] {
       if (tier === 'other' && amount === 0) continue;
       samples.push(
         sample('chom_revenue_mrr', major(amount, currency), {
+          tier,
+          currency: currencyLabel(currency),
+        }),
+      );
+      samples.push(
+        sample('chom_customers_by_tier', totals.customersByTier.get(`${tier}|${currency}`) ?? 0, {
           tier,
           currency: currencyLabel(currency),
         }),
@@ -113,5 +134,13 @@ export function billingSamples(figures: BillingFigures): Sample[] {
   samples.push(
     sample('chom_billing_month_opening_reconstructed', figures.openingReconstructed ? 1 : 0),
   );
+  for (const basis of basesOf[figures.source]) {
+    samples.push(
+      sample('chom_billing_history_basis', totals.itemBases.get(basis) ?? 0, {
+        source: figures.source,
+        basis,
+      }),
+    );
+  }
   return samples;
 }

@@ -1,5 +1,6 @@
 import { applyDiscounts, coversProduct, discountApplies } from './discounts.js';
 import { monthlyAmount, monthsPerInterval } from './item-amount.js';
+import { itemsAt } from './items-at.js';
 import type { BillingPolicy } from './policy.js';
 import type { BillingItem, BillingSubscription } from './types.js';
 
@@ -60,7 +61,9 @@ export interface ItemMrr {
  * Metered items are excluded: their amount is not known in advance.
  */
 export function itemMrr(sub: BillingSubscription, at: Date, policy: BillingPolicy): ItemMrr[] {
-  const licensed = sub.items.filter((item) => item.price.usageType === 'licensed');
+  // The items in force at `at`: after a plan change, those of the invoice covering it (Stripe).
+  const inForce = itemsAt(sub, at);
+  const licensed = inForce.items.filter((item) => item.price.usageType === 'licensed');
   const first = licensed[0]?.price;
   const monthsPerInvoice = first
     ? monthsPerInterval(first.interval, first.intervalCount, policy)
@@ -75,7 +78,7 @@ export function itemMrr(sub: BillingSubscription, at: Date, policy: BillingPolic
       policy,
     };
     const monthly = monthlyAmount(price, item.quantity ?? 0, policy);
-    const percentOnly = sub.discounts.filter((d) => d.percentOff !== undefined);
+    const percentOnly = inForce.discounts.filter((d) => d.percentOff !== undefined);
     return {
       item,
       amount: applyDiscounts(
@@ -88,7 +91,7 @@ export function itemMrr(sub: BillingSubscription, at: Date, policy: BillingPolic
   // Each amount-off coupon comes off the invoice lines it covers, shared between
   // them in proportion to their amounts, and never takes them below zero.
   const current = amounts.map((entry) => ({ ...entry }));
-  for (const discount of sub.discounts) {
+  for (const discount of inForce.discounts) {
     if (discount.percentOff !== undefined || discount.amountOff === undefined) continue;
     if (!discountApplies(discount, at, policy)) continue;
     if (discount.currency && discount.currency.toLowerCase() !== sub.currency.toLowerCase())

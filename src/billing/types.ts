@@ -29,7 +29,7 @@ export interface PriceTier {
 export interface BillingPrice {
   readonly id: string;
   readonly productId: string;
-  /** The tier of the seed (starter, professional, enterprise) when the source says so directly. */
+  /** The tier (starter, professional, business, enterprise...) when the source says so directly. */
   readonly tier?: string;
   readonly lookupKey?: string;
   readonly usageType: 'licensed' | 'metered';
@@ -100,6 +100,22 @@ export interface BillingSubscription {
   readonly pastDueSince?: Date;
   readonly items: readonly BillingItem[];
   /** Subscription-level discounts; the customer's discount when the subscription has none. */
+  readonly discounts: readonly BillingDiscount[];
+  /**
+   * When the current items came into force (Stripe: the newest item's creation, when later
+   * than the start). Before it the subscription had other items: `itemHistory` gives them
+   * where paid invoices show them. Absent when the source cannot tell (the billing mirror).
+   */
+  readonly itemsSince?: Date;
+  /** Items in force over past billing periods, rebuilt from paid invoices' line items. */
+  readonly itemHistory?: readonly ItemPeriod[];
+}
+
+/** The items and discounts a paid invoice billed for one period (`from` inclusive, `to` exclusive). */
+export interface ItemPeriod {
+  readonly from: Date;
+  readonly to: Date;
+  readonly items: readonly BillingItem[];
   readonly discounts: readonly BillingDiscount[];
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { computeTotals, customerMrrAt, customersPayingBefore } from '../billing/aggregate.js';
 import { billingMetrics } from '../billing/billing-metrics.js';
-import { billingSamples } from '../billing/billing-samples.js';
+import { billingSamples, currenciesOf } from '../billing/billing-samples.js';
 import {
   loadMirrorSnapshot,
   type MirrorQueryName,
@@ -11,7 +11,9 @@ import { monthStartOf, openingBasis, resolveMonthOpening } from '../billing/mont
 import { reconstructingStore } from '../billing/month-start-store.js';
 import { computeMovements } from '../billing/movements.js';
 import { billingPolicySchema } from '../billing/policy.js';
+import { billingWindows, trailingWindowFigures } from '../billing/trailing-window.js';
 import { subscriptionStatuses } from '../billing/types.js';
+import { windowSamples } from '../billing/window-samples.js';
 import type { Collector } from './types.js';
 
 const optionsSchema = z
@@ -31,7 +33,7 @@ const optionsSchema = z
           .array(z.string().min(1).max(64))
           .min(1)
           .max(20)
-          .default(['starter', 'professional', 'enterprise'])
+          .default(['starter', 'professional', 'business', 'enterprise'])
           .describe('Values of the `tier` label; prices that map to none of them are `other`.'),
         byId: z
           .record(z.string(), z.string())
@@ -75,6 +77,8 @@ const optionsSchema = z
 
 type Options = z.infer<typeof optionsSchema>;
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /** Months whose recorded opening was found under another basis, so that is logged once. */
 interface State {
   readonly warnedMonths: Set<string>;
@@ -83,7 +87,7 @@ interface State {
 export const billingMrr: Collector<Options, State> = {
   name: 'billing_mrr',
   description:
-    'MRR by tier and currency, committed MRR, customers, MRR movements and churn for the current month, from Stripe or the billing mirror.',
+    'MRR by tier and currency, committed MRR, customers, MRR movements and churn for the current month, acquisition and churn over the trailing 30 days, from Stripe or the billing mirror, as of the run (or a backfill step).',
   source: 'billing',
   defaultSchedule: '*/10 * * * *',
   defaultTimeoutSeconds: 600,
@@ -92,20 +96,27 @@ export const billingMrr: Collector<Options, State> = {
   createState: () => ({ warnedMonths: new Set() }),
   // From Stripe, billing needs no app database (the state database is separate).
   readsDatabase: (options) => options.source === 'database',
-  async collect({ sources, signal, options, reject, labelSets, log, state }) {
+  async collect({ sources, signal, options, reject, labelSets, log, state, at, now }) {
+    const monthStart = monthStartOf(at);
+    // The earliest instant computed: the month's opening or a window's start. Stripe reads the
+    // invoices of subscriptions whose items changed since, to know the items in force then.
+    const since = new Date(
+      Math.min(monthStart.getTime(), ...billingWindows.map((w) => at.getTime() - w.days * DAY_MS)),
+    );
     const snapshot =
       options.source === 'stripe'
-        ? await requireStripe(sources.stripe).loadSnapshot(signal, reject)
+        ? await requireStripe(sources.stripe).loadSnapshot(signal, reject, { since })
         : await sources.app.readOnly(signal, (query) =>
             loadMirrorSnapshot(query, options.queries, reject),
           );
-    const now = new Date();
-    const monthStart = monthStartOf(now);
+    // The month-opening store records the running month only: a past month (a backfill step) is
+    // reconstructed from the subscriptions' timelines and recorded nowhere.
+    const liveMonth = monthStart.getTime() === monthStartOf(new Date(now())).getTime();
     const opening = await resolveMonthOpening(
-      sources.monthStartStore ?? reconstructingStore,
+      liveMonth ? (sources.monthStartStore ?? reconstructingStore) : reconstructingStore,
       snapshot,
       {
-        now,
+        now: at,
         policy: options.policy,
         basis: openingBasis(options.source, options.policy),
         graceMinutes: options.openingGraceMinutes,
@@ -123,15 +134,36 @@ export const billingMrr: Collector<Options, State> = {
       ...customersPayingBefore(snapshot, monthStart),
       ...opening.paidInEarlierMonths,
     ]);
-    const end = customerMrrAt(snapshot, now, options.policy);
+    const end = customerMrrAt(snapshot, at, options.policy);
     const tierMapping = { tiers: options.tiers.values, byId: options.tiers.byId };
-    return billingSamples({
-      totals: computeTotals(snapshot, now, options.policy, tierMapping, labelSets.channels),
-      movements: computeMovements(opening.mrr, end, paidBefore),
+    const totals = computeTotals(snapshot, at, options.policy, tierMapping, labelSets.channels);
+    const movements = computeMovements(opening.mrr, end, paidBefore);
+    const samples = billingSamples({
+      totals,
+      movements,
       openingReconstructed: opening.reconstructed,
       tiers: options.tiers.values,
       statuses: subscriptionStatuses,
+      source: options.source,
     });
+    for (const window of billingWindows) {
+      const figures = trailingWindowFigures(
+        snapshot,
+        at,
+        window,
+        options.policy,
+        tierMapping,
+        labelSets.channels,
+      );
+      samples.push(
+        ...windowSamples(figures, {
+          currencies: currenciesOf(totals, movements),
+          tiers: options.tiers.values,
+          channels: labelSets.channels,
+        }),
+      );
+    }
+    return samples;
   },
 };
 

@@ -1,4 +1,5 @@
--- Demo billing mirror: prices for the seed's three tiers and a subscription
+-- Demo billing mirror: prices for the seed's tiers (starter, professional, business) and
+-- enterprise, and a subscription
 -- history for most demo organizations, relative to now() so that the current
 -- month always has new, expanded, contracted, churned and reactivated customers.
 -- Deterministic: setseed() fixes random().
@@ -9,6 +10,7 @@ INSERT INTO billing_prices (id, product_id, lookup_key, tier, currency, unit_amo
   ('price_starter_yearly', 'prod_starter', 'starter_yearly', 'starter', 'usd', 29000, 'year', 1),
   ('price_professional_monthly', 'prod_professional', 'professional_monthly', 'professional', 'usd', 9900, 'month', 1),
   ('price_professional_yearly', 'prod_professional', 'professional_yearly', 'professional', 'usd', 99000, 'year', 1),
+  ('price_business_monthly', 'prod_business', 'business_monthly', 'business', 'usd', 9900, 'month', 1),
   ('price_enterprise_monthly', 'prod_enterprise', 'enterprise_monthly', 'enterprise', 'usd', 4900, 'month', 1),
   ('price_professional_eur', 'prod_professional', 'professional_monthly_eur', 'professional', 'eur', 8900, 'month', 1);
 INSERT INTO billing_prices (id, product_id, tier, currency, unit_amount, recurring_interval, usage_type) VALUES
@@ -58,11 +60,12 @@ INSERT INTO billing_subscription_items (subscription_id, price_id, quantity)
 SELECT s.id,
   CASE
     WHEN s.currency = 'eur' THEN 'price_professional_eur'
-    WHEN o.r < 0.50 THEN CASE WHEN o.r2 < 0.3 THEN 'price_starter_yearly' ELSE 'price_starter_monthly' END
-    WHEN o.r < 0.85 THEN CASE WHEN o.r2 < 0.3 THEN 'price_professional_yearly' ELSE 'price_professional_monthly' END
+    WHEN o.r < 0.45 THEN CASE WHEN o.r2 < 0.3 THEN 'price_starter_yearly' ELSE 'price_starter_monthly' END
+    WHEN o.r < 0.75 THEN CASE WHEN o.r2 < 0.3 THEN 'price_professional_yearly' ELSE 'price_professional_monthly' END
+    WHEN o.r < 0.88 THEN 'price_business_monthly'
     ELSE 'price_enterprise_monthly'
   END,
-  CASE WHEN o.r >= 0.85 THEN 5 + floor(o.r2 * 40)::int ELSE 1 + floor(o.r2 * 3)::int END
+  CASE WHEN o.r >= 0.88 THEN 5 + floor(o.r2 * 40)::int ELSE 1 + floor(o.r2 * 3)::int END
 FROM billing_subscriptions s
 JOIN (SELECT id, r, r2 FROM (SELECT id, random() AS r, random() AS r2 FROM organizations) x) o ON o.id = s.organization_id;
 

@@ -23,7 +23,7 @@ export const seed004: Seed = {
         { panel: ['business', 'MRR by tier ($currency)'] },
         { panel: ['business', 'Customers, churn and LTV by plan ($currency)'] },
       ],
-      note: 'Boards and rules use whatever tiers billing reports; the billing_mrr default tier list (starter, professional, enterprise) belongs to the billing collector.',
+      note: 'Boards and rules use whatever tiers billing reports; the billing_mrr default tier list is starter, professional, business (this seed) and enterprise (collectors.billing_mrr.tiers.values); the demo has all four.',
     },
     {
       item: 'Plans: customers, churn rate and LTV per plan',
@@ -34,7 +34,7 @@ export const seed004: Seed = {
         { rule: 'tier:chom_customer_churn:ratio30d' },
         { rule: 'tier:chom_customer_ltv:estimate' },
       ],
-      note: 'Empty until billing_mrr exports chom_customers_by_tier, chom_customers_window_start and chom_customers_churned_in_window. Average usage and expansion rate per plan: not covered (no per-plan usage or movement source).',
+      note: 'From billing_mrr: chom_customers_by_tier, chom_customers_window_start and chom_customers_churned_in_window (trailing 30 days). Average usage and expansion rate per plan: not covered (no per-plan usage or movement source).',
     },
     {
       item: 'Customer types (SMB, content creators, developers)',

@@ -38,12 +38,18 @@ export interface Sources {
   readonly stripe?: BillingSnapshotSource;
 }
 
+/** How far back billing computes: the items in force from `since` on are wanted (plan changes). */
+export interface BillingHistoryRequest {
+  readonly since: Date;
+}
+
 /** Something that can deliver the whole billing state (Stripe). */
 export interface BillingSnapshotSource {
   /** `reject` receives objects the source left out, to be counted like bad rows. */
   loadSnapshot(
     signal: AbortSignal,
     reject?: (reason: string, detail: Record<string, unknown>) => void,
+    history?: BillingHistoryRequest,
   ): Promise<BillingSnapshot>;
   /** Where to report requests and syncs (the exporter's self-metrics). */
   observe?(observer: BillingSourceObserver): void;

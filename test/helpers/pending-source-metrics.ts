@@ -23,21 +23,6 @@ export const pendingSourceMetrics: readonly string[] = [
   'chom_referrals_completed_in_window',
   // postgres_support_tickets
   'chom_support_tickets_created_in_window',
-  // billing_mrr, window="30d"
-  'chom_customers_acquired_in_window',
-  'chom_revenue_new_mrr_in_window',
-  'chom_customer_churn_window_ratio',
-  // billing_mrr, issue #19 (customers, churn and LTV per plan, seed 004), window="30d".
-  // Customers paying now with MRR on the tier, by the currency they pay in; labels tier,
-  // currency (a customer with items on two tiers counts on both, as its MRR splits in
-  // chom_revenue_mrr).
-  'chom_customers_by_tier',
-  // Customers paying at the start of the trailing window with MRR on the tier then;
-  // labels tier, currency (paid in then), window.
-  'chom_customers_window_start',
-  // Of those, the customers paying nothing at the end of the window (a move to another
-  // tier is not churn); labels tier, currency, window.
-  'chom_customers_churned_in_window',
   // The runner (engine), issue #19 (Exporter health board, "Run duration against timeout"):
   // each collector's run timeout in seconds (collectors.<name>.timeoutSeconds, or the
   // collector's default), as the runner applies it; label collector (gauge, unit seconds).

@@ -40,10 +40,12 @@ describe('billing from the app database mirror', () => {
     expect(seriesOf(samples, 'chom_revenue_mrr')).toEqual({
       '{"currency":"USD","tier":"starter"}': 55.1,
       '{"currency":"USD","tier":"professional"}': 200,
+      '{"currency":"USD","tier":"business"}': 0,
       '{"currency":"USD","tier":"enterprise"}': 580,
       '{"currency":"USD","tier":"other"}': 20,
       '{"currency":"JPY","tier":"starter"}': 6000,
       '{"currency":"JPY","tier":"professional"}': 0,
+      '{"currency":"JPY","tier":"business"}': 0,
       '{"currency":"JPY","tier":"enterprise"}': 0,
     });
     // s2's cancellation is scheduled: out of committed MRR. 85510 - 20000 cents.

@@ -48,6 +48,19 @@ describe('demo mode', () => {
     expect(values.some((v) => v !== 0)).toBe(true);
   });
 
+  // The same-window billing facts the acquisition, churn and per-plan KPIs divide.
+  it.each([
+    'chom_customers_by_tier',
+    'chom_customers_acquired_in_window',
+    'chom_revenue_new_mrr_in_window',
+    'chom_customer_churn_window_ratio',
+    'chom_customers_window_start',
+    'chom_customers_churned_in_window',
+  ])('serves %s with a non-zero value', (metric) => {
+    const values = samples.filter((s) => s.name === metric).map((s) => s.value);
+    expect(values.some((v) => v !== 0)).toBe(true);
+  });
+
   it('says it is demo data on the landing page', async () => {
     const page = await (await fetch(`${service.url}/`)).text();
     expect(page).toContain('DEMO MODE');
