@@ -176,6 +176,6 @@ for (const r of rounds) {
     ? `${Math.round(r.timeoutSeconds / Math.max(r.seconds, 0.001))}x`
     : '';
   console.log(
-    `| ${r.collector}${r.failed ? ' (failed)' : ''} | ${r.factor}x | ${r.seconds.toFixed(2)} s | ${margin} | ${r.scheduleSeconds ?? ''} s | ${r.blocks.toLocaleString('en-US')} | ${r.largeSeqScans.join(', ') || 'none'} | ${r.series} | ${r.maxRssMiB} MiB |`,
+    `| ${r.collector}${r.failed ? ' (failed)' : ''} | ${r.factor}x | ${r.seconds.toFixed(2)} s | ${margin} | ${r.scheduleSeconds ? `${r.scheduleSeconds} s` : ''} | ${r.blocks.toLocaleString('en-US')} | ${r.largeSeqScans.join(', ') || 'none'} | ${r.series} | ${r.maxRssMiB} MiB |`,
   );
 }
