@@ -41,7 +41,10 @@ export function resolveQuery<K extends string>(
   return sql ? { ...spec, sql } : spec;
 }
 
-/** Runs the (possibly overridden) query `name` and validates its rows. */
+/**
+ * Runs the (possibly overridden) query `name` and validates its rows; `at` is
+ * the instant its `$at` stands for.
+ */
 export async function runNamedQuery<K extends string>(
   query: QueryFn,
   defaults: Record<K, QuerySpec>,
@@ -49,6 +52,8 @@ export async function runNamedQuery<K extends string>(
   name: K,
   params: readonly unknown[],
   reject: RejectFn,
+  at?: Date,
 ): Promise<ContractRow[]> {
-  return queryWithContract(query, name, resolveQuery(defaults, overrides, name), params, reject);
+  const spec = resolveQuery(defaults, overrides, name);
+  return queryWithContract(query, name, spec, params, reject, at);
 }
