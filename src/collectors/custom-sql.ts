@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CustomQuery } from '../config/custom-queries.js';
 import { type Sample, sample } from '../metrics/spec.js';
-import { applyContract, type ContractRow } from './query-contract.js';
+import { applyContract, boundStatement, type ContractRow } from './query-contract.js';
 import { withoutTrailingSemicolons } from './sql-text.js';
 import type { Collector } from './types.js';
 
@@ -49,10 +49,12 @@ export function customSqlCollector(key: string, query: CustomQuery): Collector {
       // Not in the generated metrics reference (that lists built-in metrics only).
       unit: 'count' as const,
     })),
-    async collect({ sources, signal, reject }) {
+    async collect({ sources, signal, reject, at }) {
       const database = query.source === 'events' ? sources.events : sources.app;
+      // `$at`, if the query uses it, is the instant the run computes as of (see as-of.ts).
+      const statement = boundStatement(name, contract.sql, [], at);
       const result = await database.readOnly(signal, (run) =>
-        run(contract.sql, [], { asText: true }),
+        run(statement.sql, statement.params, { asText: true }),
       );
       const tally = new RejectionTally(name);
       // Over the cap is judged on the rows read, before any is rejected.
