@@ -20,6 +20,14 @@ export function cappedSql(sql: string, maxSeries: number): string {
   return `SELECT * FROM (\n${body}\n) AS custom_query LIMIT ${maxSeries + 1}`;
 }
 
+/** Each custom-query collector's SQL, as the user wrote it (for as-of.ts). */
+const customSql = new WeakMap<Collector, string>();
+
+/** The SQL of a custom-query collector; undefined for any other collector. */
+export function customSqlOf(collector: Collector): string | undefined {
+  return customSql.get(collector);
+}
+
 /**
  * The collector for one `custom.<name>` entry: its query runs in a read-only
  * transaction on the chosen database and each row gives one series per metric.
@@ -34,7 +42,7 @@ export function customSqlCollector(key: string, query: CustomQuery): Collector {
     labels: query.labels,
     values: query.metrics.map((metric) => metric.column),
   };
-  return {
+  const collector: Collector = {
     name,
     description: `Custom SQL metrics: ${query.metrics.map((metric) => metric.name).join(', ')}.`,
     source: query.source === 'events' ? 'analytics' : 'postgres',
@@ -76,6 +84,8 @@ export function customSqlCollector(key: string, query: CustomQuery): Collector {
       }
     },
   };
+  customSql.set(collector, query.sql);
+  return collector;
 }
 
 type Reject = (reason: string, detail: Record<string, unknown>, rows?: number) => void;

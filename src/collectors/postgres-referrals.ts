@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { sample } from '../metrics/spec.js';
-import { columnValue, type QuerySpec } from './query-contract.js';
+import { type Sample, sample } from '../metrics/spec.js';
+import type { QueryFn } from '../sources/sources.js';
+import { columnValue, type QuerySpec, type RejectFn } from './query-contract.js';
 import {
   applyReferralRound,
   createReferralState,
@@ -118,48 +119,74 @@ export const postgresReferrals: Collector<Options, ReferralState> = {
       // The database's clock bounds the rows: the clock that wrote sent_at and completed_at.
       const clock = await query('SELECT now()::text AS as_of', [], { asText: true });
       const asOf = String(clock.rows[0]?.as_of);
-      const count = async (name: keyof typeof referralQueries) => {
-        // An override that ignored the range would add the whole table again every round.
-        if (highestPlaceholder(resolveQuery(referralQueries, options.queries, name).sql) < 2)
-          throw new Error(
-            `referral query "${name}" must count only the rows in the range $1 to $2`,
-          );
-        const [row] = await runNamedQuery(
-          query,
-          referralQueries,
-          options.queries,
-          name,
-          [plan.after, asOf],
-          reject,
-        );
-        if (!row) throw new Error(`referral query "${name}" returned no row`);
-        const value = columnValue(row, name);
-        // A count below zero would lower a counter: the round fails and adds nothing.
-        if (value < 0) {
-          reject('negative_counter', { query: name, column: name, value });
-          throw new Error(`referral query "${name}" returned a negative count: ${value}`);
-        }
-        return value;
-      };
-      const windows = await runNamedQuery(
-        query,
-        referralQueries,
-        options.queries,
-        'in_window',
-        [options.windowsDays],
-        reject,
-        at,
-      );
+      const count = (name: 'sent' | 'completed') =>
+        countReferrals(query, options, reject, name, plan.after, asOf);
+      const windows = await referralWindowSamples(query, options, reject, at);
       return { sent: await count('sent'), completed: await count('completed'), asOf, windows };
     });
     applyReferralRound(state, plan, read, startedAt);
     return [
       sample('chom_referrals_sent_total', state.sent),
       sample('chom_referrals_completed_total', state.completed),
-      ...windowSamples(read.windows, options.windowsDays, reject, 'in_window', [
-        ['sent', 'chom_referrals_sent_in_window'],
-        ['completed', 'chom_referrals_completed_in_window'],
-      ]),
+      ...read.windows,
     ];
   },
 };
+
+export type ReferralOptions = Options;
+
+/**
+ * Invitations sent or completed in (after, upTo] (after null: from the start)
+ * with the (possibly overridden) query: a live round's increment, or with
+ * after null and upTo an instant, the lifetime count as of it.
+ */
+export async function countReferrals(
+  query: QueryFn,
+  options: Options,
+  reject: RejectFn,
+  name: 'sent' | 'completed',
+  after: string | null,
+  upTo: string,
+): Promise<number> {
+  // An override that ignored the range would add the whole table again every round.
+  if (highestPlaceholder(resolveQuery(referralQueries, options.queries, name).sql) < 2)
+    throw new Error(`referral query "${name}" must count only the rows in the range $1 to $2`);
+  const [row] = await runNamedQuery(
+    query,
+    referralQueries,
+    options.queries,
+    name,
+    [after, upTo],
+    reject,
+  );
+  if (!row) throw new Error(`referral query "${name}" returned no row`);
+  const value = columnValue(row, name);
+  // A count below zero would lower a counter: the round fails and adds nothing.
+  if (value < 0) {
+    reject('negative_counter', { query: name, column: name, value });
+    throw new Error(`referral query "${name}" returned a negative count: ${value}`);
+  }
+  return value;
+}
+
+/** The `_in_window` gauges as of `at`. */
+export async function referralWindowSamples(
+  query: QueryFn,
+  options: Options,
+  reject: RejectFn,
+  at: Date,
+): Promise<Sample[]> {
+  const rows = await runNamedQuery(
+    query,
+    referralQueries,
+    options.queries,
+    'in_window',
+    [options.windowsDays],
+    reject,
+    at,
+  );
+  return windowSamples(rows, options.windowsDays, reject, 'in_window', [
+    ['sent', 'chom_referrals_sent_in_window'],
+    ['completed', 'chom_referrals_completed_in_window'],
+  ]);
+}

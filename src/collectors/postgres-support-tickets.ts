@@ -90,7 +90,8 @@ const optionsSchema = z
   })
   .strict();
 
-type Options = z.infer<typeof optionsSchema>;
+export type SupportTicketOptions = z.infer<typeof optionsSchema>;
+type Options = SupportTicketOptions;
 
 export const postgresSupportTickets: Collector<Options, TicketCountState> = {
   name: 'postgres_support_tickets',
@@ -153,28 +154,7 @@ export const postgresSupportTickets: Collector<Options, TicketCountState> = {
   },
   async collect({ sources, signal, options, state, reject, at }) {
     return sources.app.readOnly(signal, async (query) => {
-      const statusRows = await runNamedQuery(
-        query,
-        supportTicketQueries,
-        options.queries,
-        'by_status',
-        [],
-        reject,
-        at,
-      );
-      const zeroes = ticketStatuses.flatMap((status) =>
-        ticketPriorities.map((priority) => ({ labels: { status, priority }, value: 0 })),
-      );
-      const counted = statusRows.map((row) => ({
-        labels: {
-          status: boundLabel(row.labels.status, ticketStatuses),
-          priority: boundLabel(row.labels.priority, ticketPriorities),
-        },
-        value: columnValue(row, 'tickets'),
-      }));
-      const samples: Sample[] = sumByKey([...zeroes, ...counted]).map(({ labels, value }) =>
-        sample('chom_support_tickets', value, labels),
-      );
+      const gauges = await ticketGauges(query, options, reject, at);
       await countCreated(
         query,
         state,
@@ -182,38 +162,69 @@ export const postgresSupportTickets: Collector<Options, TicketCountState> = {
           runNamedQuery(query, supportTicketQueries, options.queries, name, params, reject),
         ticketPriorities,
       );
-      for (const priority of new Set([...ticketPriorities, ...state.created.keys()]))
-        samples.push(
-          sample('chom_support_tickets_created_total', state.created.get(priority) ?? 0, {
-            priority,
-          }),
-        );
-
-      samples.push(...(await createdInWindows(query, options, reject, at)));
-
-      const timings = [
-        ['resolution', 'chom_support_resolution_time_seconds'],
-        ['first_response', 'chom_support_first_response_time_seconds'],
-      ] as const;
-      for (const [queryName, metric] of timings) {
-        const rows = await runNamedQuery(
-          query,
-          supportTicketQueries,
-          options.queries,
-          queryName,
-          [options.windowDays],
-          reject,
-          at,
-        );
-        for (const row of rows) {
-          const priority = boundLabel(row.labels.priority, ticketPriorities);
-          samples.push(sample(metric, columnValue(row, 'seconds'), { priority }));
-        }
-      }
-      return samples;
+      return [...gauges, ...createdCounterSamples(state.created)];
     });
   },
 };
+
+/** The created counter's series: every priority, and any other a bounded label produced. */
+export function createdCounterSamples(created: ReadonlyMap<string, number>): Sample[] {
+  return [...new Set([...ticketPriorities, ...created.keys()])].map((priority) =>
+    sample('chom_support_tickets_created_total', created.get(priority) ?? 0, { priority }),
+  );
+}
+
+/** Every gauge of the collector, as of `at`: tickets by status, created in windows, timings. */
+export async function ticketGauges(
+  query: QueryFn,
+  options: Options,
+  reject: RejectFn,
+  at: Date,
+): Promise<Sample[]> {
+  const statusRows = await runNamedQuery(
+    query,
+    supportTicketQueries,
+    options.queries,
+    'by_status',
+    [],
+    reject,
+    at,
+  );
+  const zeroes = ticketStatuses.flatMap((status) =>
+    ticketPriorities.map((priority) => ({ labels: { status, priority }, value: 0 })),
+  );
+  const counted = statusRows.map((row) => ({
+    labels: {
+      status: boundLabel(row.labels.status, ticketStatuses),
+      priority: boundLabel(row.labels.priority, ticketPriorities),
+    },
+    value: columnValue(row, 'tickets'),
+  }));
+  const samples: Sample[] = sumByKey([...zeroes, ...counted]).map(({ labels, value }) =>
+    sample('chom_support_tickets', value, labels),
+  );
+  samples.push(...(await createdInWindows(query, options, reject, at)));
+  const timings = [
+    ['resolution', 'chom_support_resolution_time_seconds'],
+    ['first_response', 'chom_support_first_response_time_seconds'],
+  ] as const;
+  for (const [queryName, metric] of timings) {
+    const rows = await runNamedQuery(
+      query,
+      supportTicketQueries,
+      options.queries,
+      queryName,
+      [options.windowDays],
+      reject,
+      at,
+    );
+    for (const row of rows) {
+      const priority = boundLabel(row.labels.priority, ticketPriorities);
+      samples.push(sample(metric, columnValue(row, 'seconds'), { priority }));
+    }
+  }
+  return samples;
+}
 
 /** The created-in-window gauges: every priority of every window, zero without tickets. */
 async function createdInWindows(
