@@ -1,12 +1,9 @@
 import pino from 'pino';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectAsOf, isBackfillable } from '../../src/collectors/as-of.js';
 import { type EnabledCollector, enabledCollectors } from '../../src/collectors/collector-set.js';
-import { CollectorRunner } from '../../src/collectors/runner.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
-import { createSelfMetrics } from '../../src/metrics/self-metrics.js';
 import { closeSources, createSources } from '../../src/sources/create-sources.js';
 import type { Sources } from '../../src/sources/sources.js';
 import {
@@ -17,7 +14,8 @@ import {
   instants,
   utcDay,
 } from '../fixtures/as-of-fixture.js';
-import { type ParsedSample, parseExposition, seriesOf } from '../helpers/exposition.js';
+import { runCollectorAt } from '../helpers/collect-at.js';
+import { type ParsedSample, seriesOf } from '../helpers/exposition.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 const DAY = 86_400_000;
@@ -62,21 +60,8 @@ describe('collection as of an instant', () => {
   });
 
   /** A live run of the collector, its runner clock set to `at`. */
-  async function liveRun({ collector, settings, options }: EnabledCollector, at: Date) {
-    const registry = new Registry();
-    const runner = new CollectorRunner(collector, settings, options, {
-      registry,
-      selfMetrics: createSelfMetrics(registry, 'test'),
-      sources,
-      labelSets: config.labels,
-      kpi: config.kpi,
-      log,
-      shutdown: new AbortController().signal,
-      now: () => at.getTime(),
-    });
-    expect(await runner.run(), `${collector.name} live run`).toBe(true);
-    return parseExposition(runner.exposition);
-  }
+  const liveRun = ({ collector }: EnabledCollector, at: Date) =>
+    runCollectorAt(config, sources, collector.name, at);
 
   /** The collector as a backfill evaluates it at `at`. */
   async function asOf({ collector, options }: EnabledCollector, at: Date): Promise<ParsedSample[]> {
