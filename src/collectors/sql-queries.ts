@@ -6,6 +6,7 @@ import {
   queryWithContract,
   type RejectFn,
 } from './query-contract.js';
+import { usesAtParameter } from './sql-text.js';
 
 /**
  * The `queries` option of a SQL collector: each default query may be replaced
@@ -20,7 +21,7 @@ export function queryOverridesSchema<K extends string>(defaults: Record<K, Query
         .min(1)
         .optional()
         .describe(
-          `Replaces query "${name}": label columns [${spec.labels.join(', ')}], value columns [${spec.values.join(', ')}].`,
+          `Replaces query "${name}": label columns [${spec.labels.join(', ')}], value columns [${spec.values.join(', ')}].${usesAtParameter(spec.sql) ? ' Use `$at` for the instant computed as of (without it: live-only).' : ''}`,
         ),
     ]),
   ) as Record<K, z.ZodOptional<z.ZodString>>;
