@@ -254,11 +254,12 @@ export class Exporter {
    * whose metrics were redeclared starts its history over.
    */
   private async forget(collector: string): Promise<void> {
-    const { success, lastSuccess, duration, series, interval, runs, errors, rowsRejected } =
+    const { success, lastSuccess, duration, series, interval, timeout, runs, errors } =
       this.selfMetrics;
-    for (const metric of [success, lastSuccess, duration, series, interval, runs, errors])
+    for (const metric of [success, lastSuccess, duration, series, interval, timeout, runs, errors])
       metric.remove({ collector });
     // Rejections are also labelled by reason: remove every reason this collector had.
+    const { rowsRejected } = this.selfMetrics;
     for (const { labels } of (await rowsRejected.get()).values) {
       if (labels.collector === collector)
         rowsRejected.remove({ collector, reason: String(labels.reason) });

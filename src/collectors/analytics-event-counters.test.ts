@@ -25,13 +25,16 @@ describe('eventCounterDefinitions', () => {
   it('defines one counter for every metric of the collector', () => {
     const definitions = eventCounterDefinitions(options(), labelSets);
     expect(definitions.map((d) => d.metric).sort()).toEqual(
-      analyticsEventCounters.metrics.map((m) => m.name).sort(),
+      analyticsEventCounters.metrics
+        .filter((m) => m.type === 'counter')
+        .map((m) => m.name)
+        .sort(),
     );
   });
 
   it('labels a counter exactly when its metric has a label', () => {
     const definitions = eventCounterDefinitions(options(), labelSets);
-    for (const spec of analyticsEventCounters.metrics) {
+    for (const spec of analyticsEventCounters.metrics.filter((m) => m.type === 'counter')) {
       const definition = definitionOf(definitions, spec.name);
       expect(definition.label ? [definition.label.name] : []).toEqual(spec.labelNames);
     }

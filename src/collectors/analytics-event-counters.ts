@@ -13,8 +13,11 @@ import {
   eventCounterDefinitions,
   eventCounterMetrics,
   eventCounterOptionsSchema,
+  eventWindowDefinitions,
+  eventWindowMetrics,
 } from './event-counter-specs.js';
 import type { EventGroupRow } from './event-counts.js';
+import { countEventWindows } from './event-windows.js';
 import { parseNumericCell } from './query-contract.js';
 import type { Collector } from './types.js';
 
@@ -34,21 +37,21 @@ GROUP BY ${groupBy.join(', ')}`;
 export const analyticsEventCounters: Collector<EventCounterOptions, EventCounterState> = {
   name: 'analytics_event_counters',
   description:
-    'Funnel, signup, login, feature and landing-page counters from the analytics events table, counted incrementally.',
+    'Funnel, signup, login, feature and landing-page counters from the analytics events table, counted incrementally, and the funnel, signup and landing-page events of trailing windows.',
   source: 'analytics',
   defaultSchedule: '* * * * *',
   defaultTimeoutSeconds: 300,
   optionsSchema: eventCounterOptionsSchema,
-  metrics: eventCounterMetrics,
+  metrics: [...eventCounterMetrics, ...eventWindowMetrics],
   createState: createEventCounterState,
   inheritState: inheritEventCounterState,
-  async collect({ sources, signal, options, state, labelSets, log, now }) {
+  async collect({ sources, signal, options, state, labelSets, log, now, at }) {
     const definitions = eventCounterDefinitions(options, labelSets);
     const events = [...new Set(definitions.map((d) => d.event))];
     const propertyKeys = propertyKeysOf(definitions);
     const startedAt = now();
 
-    const { plan, upTo, rows } = await sources.events.readOnly(signal, async (query) => {
+    const { plan, upTo, rows, windows } = await sources.events.readOnly(signal, async (query) => {
       const max = await query(`SELECT coalesce(max(id), 0)::text AS max_id FROM ${options.table}`);
       const upTo = String(max.rows[0]?.max_id ?? '0');
       const plan = planRound(state, upTo, startedAt, options.recountIntervalSeconds * 1000);
@@ -58,7 +61,19 @@ export const analyticsEventCounters: Collector<EventCounterOptions, EventCounter
         events,
         ...propertyKeys,
       ]);
-      return { plan, upTo, rows: result.rows.map((row) => toGroupRow(row, propertyKeys.length)) };
+      const windows = await countEventWindows(
+        query,
+        options.table,
+        eventWindowDefinitions(options, labelSets),
+        options.windowsDays,
+        at,
+      );
+      return {
+        plan,
+        upTo,
+        rows: result.rows.map((row) => toGroupRow(row, propertyKeys.length)),
+        windows,
+      };
     });
 
     // Only now, with the whole round read, is the state changed: a failed round leaves it as it was.
@@ -70,7 +85,7 @@ export const analyticsEventCounters: Collector<EventCounterOptions, EventCounter
     }
     applyRound(state, plan, rows, upTo, startedAt, definitions);
     if (plan.recount) log.info({ watermark: upTo, groups: rows.length }, 'counted all events');
-    return exportedCounters(state, definitions).map(({ metric, labels, value }) =>
+    return [...exportedCounters(state, definitions), ...windows].map(({ metric, labels, value }) =>
       sample(metric, value, labels),
     );
   },

@@ -106,7 +106,7 @@ export const configKpiTargets: Collector<z.infer<typeof optionsSchema>> = {
       unit: 'ratio',
     },
   ],
-  async collect({ kpi, now }) {
-    return kpiSamples(kpi, new Date(now()));
+  async collect({ kpi, at }) {
+    return kpiSamples(kpi, at);
   },
 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CustomQuery } from '../config/custom-queries.js';
 import { type Sample, sample } from '../metrics/spec.js';
-import { applyContract, type ContractRow } from './query-contract.js';
+import { applyContract, boundStatement, type ContractRow } from './query-contract.js';
 import { withoutTrailingSemicolons } from './sql-text.js';
 import type { Collector } from './types.js';
 
@@ -20,6 +20,14 @@ export function cappedSql(sql: string, maxSeries: number): string {
   return `SELECT * FROM (\n${body}\n) AS custom_query LIMIT ${maxSeries + 1}`;
 }
 
+/** Each custom-query collector's SQL, as the user wrote it (for as-of.ts). */
+const customSql = new WeakMap<Collector, string>();
+
+/** The SQL of a custom-query collector; undefined for any other collector. */
+export function customSqlOf(collector: Collector): string | undefined {
+  return customSql.get(collector);
+}
+
 /**
  * The collector for one `custom.<name>` entry: its query runs in a read-only
  * transaction on the chosen database and each row gives one series per metric.
@@ -34,7 +42,7 @@ export function customSqlCollector(key: string, query: CustomQuery): Collector {
     labels: query.labels,
     values: query.metrics.map((metric) => metric.column),
   };
-  return {
+  const collector: Collector = {
     name,
     description: `Custom SQL metrics: ${query.metrics.map((metric) => metric.name).join(', ')}.`,
     source: query.source === 'events' ? 'analytics' : 'postgres',
@@ -49,10 +57,12 @@ export function customSqlCollector(key: string, query: CustomQuery): Collector {
       // Not in the generated metrics reference (that lists built-in metrics only).
       unit: 'count' as const,
     })),
-    async collect({ sources, signal, reject }) {
+    async collect({ sources, signal, reject, at }) {
       const database = query.source === 'events' ? sources.events : sources.app;
+      // `$at`, if the query uses it, is the instant the run computes as of (see as-of.ts).
+      const statement = boundStatement(name, contract.sql, [], at);
       const result = await database.readOnly(signal, (run) =>
-        run(contract.sql, [], { asText: true }),
+        run(statement.sql, statement.params, { asText: true }),
       );
       const tally = new RejectionTally(name);
       // Over the cap is judged on the rows read, before any is rejected.
@@ -74,6 +84,8 @@ export function customSqlCollector(key: string, query: CustomQuery): Collector {
       }
     },
   };
+  customSql.set(collector, query.sql);
+  return collector;
 }
 
 type Reject = (reason: string, detail: Record<string, unknown>, rows?: number) => void;

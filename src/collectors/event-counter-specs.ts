@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { LabelSets } from '../config/schema.js';
 import type { MetricSpec } from '../metrics/spec.js';
 import type { EventCounterDefinition } from './event-counts.js';
+import { windowsDaysSchema } from './window-rows.js';
 
 type Vocabulary = keyof LabelSets;
 
@@ -10,12 +11,14 @@ export const counterSpecs = [
   {
     key: 'signups',
     metric: 'chom_funnel_signups_total',
+    windowMetric: 'chom_funnel_signups_in_window',
     event: 'signed_up',
     help: 'Signups (funnel stage 1).',
   },
   {
     key: 'signups_by_channel',
     metric: 'chom_users_signups_total',
+    windowMetric: 'chom_users_signups_in_window',
     event: 'signed_up',
     label: { name: 'channel', property: 'channel', vocabulary: 'channels' as Vocabulary },
     help: 'Signups by acquisition channel.',
@@ -23,6 +26,7 @@ export const counterSpecs = [
   {
     key: 'activated',
     metric: 'chom_funnel_activated_total',
+    windowMetric: 'chom_funnel_activated_in_window',
     event: 'activated',
     help: 'Users who completed activation (funnel stage 2).',
   },
@@ -35,12 +39,14 @@ export const counterSpecs = [
   {
     key: 'trial_started',
     metric: 'chom_funnel_trial_started_total',
+    windowMetric: 'chom_funnel_trial_started_in_window',
     event: 'trial_started',
     help: 'Trials started (funnel stage 3).',
   },
   {
     key: 'paid',
     metric: 'chom_funnel_paid_total',
+    windowMetric: 'chom_funnel_paid_in_window',
     event: 'converted_to_paid',
     help: 'Conversions to a paid plan (funnel stage 4).',
   },
@@ -55,6 +61,7 @@ export const counterSpecs = [
   {
     key: 'landing_page_visits',
     metric: 'chom_landing_page_visits_total',
+    windowMetric: 'chom_landing_page_visits_in_window',
     event: 'page_viewed',
     label: { name: 'page', property: 'page', vocabulary: 'landingPages' as Vocabulary },
     help: 'Landing page visits by page.',
@@ -63,6 +70,7 @@ export const counterSpecs = [
   {
     key: 'landing_page_conversions',
     metric: 'chom_landing_page_conversions_total',
+    windowMetric: 'chom_landing_page_conversions_in_window',
     event: 'landing_page_converted',
     label: { name: 'page', property: 'page', vocabulary: 'landingPages' as Vocabulary },
     help: 'Landing page conversions by page.',
@@ -112,6 +120,7 @@ export const eventCounterOptionsSchema = z
       .min(60)
       .default(3600)
       .describe('How often the whole table is recounted, to pick up events that committed late.'),
+    windowsDays: windowsDaysSchema,
     counters: z
       .object(
         Object.fromEntries(counterSpecs.map((spec) => [spec.key, overrideSchema(spec)])) as Record<
@@ -129,29 +138,45 @@ export const eventCounterOptionsSchema = z
 
 export type EventCounterOptions = z.infer<typeof eventCounterOptionsSchema>;
 
+/** A spec's definition under `metric`, with the config's event and property names. */
+function definitionOf(
+  spec: CounterSpec,
+  metric: string,
+  options: EventCounterOptions,
+  labelSets: LabelSets,
+): EventCounterDefinition {
+  const override = options.counters[spec.key] as { event?: string; property?: string } | undefined;
+  const label =
+    'label' in spec
+      ? {
+          name: spec.label.name,
+          property: override?.property ?? spec.label.property,
+          vocabulary: labelSets[spec.label.vocabulary],
+        }
+      : undefined;
+  return { metric, event: override?.event ?? spec.event, ...(label ? { label } : {}) };
+}
+
 /** The definitions in force: defaults with the config's event and property names. */
 export function eventCounterDefinitions(
   options: EventCounterOptions,
   labelSets: LabelSets,
 ): EventCounterDefinition[] {
-  return counterSpecs.map((spec) => {
-    const override = options.counters[spec.key] as
-      | { event?: string; property?: string }
-      | undefined;
-    const label =
-      'label' in spec
-        ? {
-            name: spec.label.name,
-            property: override?.property ?? spec.label.property,
-            vocabulary: labelSets[spec.label.vocabulary],
-          }
-        : undefined;
-    return {
-      metric: spec.metric,
-      event: override?.event ?? spec.event,
-      ...(label ? { label } : {}),
-    };
-  });
+  return counterSpecs.map((spec) => definitionOf(spec, spec.metric, options, labelSets));
+}
+
+/**
+ * The definitions of the `_in_window` gauges: the same events and properties
+ * as their lifetime counters, under the gauge's name (its `window` label is
+ * added per window).
+ */
+export function eventWindowDefinitions(
+  options: EventCounterOptions,
+  labelSets: LabelSets,
+): EventCounterDefinition[] {
+  return counterSpecs.flatMap((spec) =>
+    'windowMetric' in spec ? [definitionOf(spec, spec.windowMetric, options, labelSets)] : [],
+  );
 }
 
 export const eventCounterMetrics: MetricSpec[] = counterSpecs.map((spec) => ({
@@ -166,3 +191,18 @@ export const eventCounterMetrics: MetricSpec[] = counterSpecs.map((spec) => ({
       : `${spec.metric}${'label' in spec ? `{${spec.label.name}}` : ''}`,
   ...('seedName' in spec ? { seedMapping: 'a lifetime count is a counter: _total added' } : {}),
 }));
+
+/** The `_in_window` gauges: the events of some counters over the trailing windows. */
+export const eventWindowMetrics: MetricSpec[] = counterSpecs.flatMap((spec) =>
+  'windowMetric' in spec
+    ? [
+        {
+          name: spec.windowMetric,
+          help: `${spec.help.slice(0, -1)} in the trailing window: events whose occurred_at is in the last n days of 24 hours up to the run's instant (window="<n>d"; 7d and 30d by default), counted by the source over the whole window, so a ratio of two of them covers the same days however much history Prometheus holds.${'label' in spec ? ` Label as in ${spec.metric}.` : ''}`,
+          type: 'gauge' as const,
+          labelNames: [...('label' in spec ? [spec.label.name] : []), 'window'],
+          unit: 'count' as const,
+        },
+      ]
+    : [],
+);

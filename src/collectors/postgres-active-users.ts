@@ -4,20 +4,24 @@ import { columnValue, type QuerySpec } from './query-contract.js';
 import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
 import type { Collector } from './types.js';
 
-/** Active = at least one session started in the trailing 24 hours / 7 days / 30 days. */
+/**
+ * Active = at least one session started in the 24 hours / 7 days / 30 days up
+ * to `$at`; registered = created by `$at` and not deleted by then.
+ */
 export const activeUsersQueries = {
   active_users: {
     sql: `SELECT
-  count(DISTINCT user_id) FILTER (WHERE started_at >= now() - interval '1 day')  AS daily,
-  count(DISTINCT user_id) FILTER (WHERE started_at >= now() - interval '7 days') AS weekly,
-  count(DISTINCT user_id)                                                        AS monthly
+  count(DISTINCT user_id) FILTER (WHERE started_at >= $at - interval '1 day')  AS daily,
+  count(DISTINCT user_id) FILTER (WHERE started_at >= $at - interval '7 days') AS weekly,
+  count(DISTINCT user_id)                                                      AS monthly
 FROM user_sessions
-WHERE started_at >= now() - interval '30 days'`,
+WHERE started_at >= $at - interval '30 days' AND started_at <= $at`,
     labels: [],
     values: ['daily', 'weekly', 'monthly'],
   },
   users: {
-    sql: 'SELECT count(*) AS users FROM users WHERE deleted_at IS NULL',
+    sql: `SELECT count(*) AS users FROM users
+WHERE created_at <= $at AND (deleted_at IS NULL OR deleted_at > $at)`,
     labels: [],
     values: ['users'],
   },
@@ -67,7 +71,7 @@ export const postgresActiveUsers: Collector<z.infer<typeof optionsSchema>> = {
       seedMapping: 'a gauge must not end in _total',
     },
   ],
-  async collect({ sources, signal, options, reject }) {
+  async collect({ sources, signal, options, reject, at }) {
     return sources.app.readOnly(signal, async (query) => {
       const samples: Sample[] = [];
       const [active] = await runNamedQuery(
@@ -77,6 +81,7 @@ export const postgresActiveUsers: Collector<z.infer<typeof optionsSchema>> = {
         'active_users',
         [],
         reject,
+        at,
       );
       if (active) {
         samples.push(
@@ -92,6 +97,7 @@ export const postgresActiveUsers: Collector<z.infer<typeof optionsSchema>> = {
         'users',
         [],
         reject,
+        at,
       );
       if (users) samples.push(sample('chom_users', columnValue(users, 'users')));
       return samples;

@@ -5,24 +5,27 @@ import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
 import type { Collector } from './types.js';
 
 /**
- * Signup cohorts by calendar month (UTC) for the last `$1` months. A user is
- * retained in month offset k when they had a session in calendar month
- * cohort + k; offset 0 is the signup month itself. Offsets run up to the
- * current month, which is still in progress.
+ * Signup cohorts by calendar month (UTC) for the `$1` months before the month
+ * of `$at`, and that month. A user is retained in month offset k when they had
+ * a session in calendar month cohort + k; offset 0 is the signup month itself.
+ * Offsets run up to the month of `$at`, which is still in progress then; users
+ * and sessions are those that existed at `$at`. (The session runs in UTC, so
+ * date_trunc and extract work on UTC months.)
  */
 export const cohortRetentionQueries = {
   retention: {
     sql: `WITH cohort_users AS (
   SELECT id AS user_id, date_trunc('month', created_at) AS cohort
   FROM users
-  WHERE deleted_at IS NULL
-    AND created_at >= date_trunc('month', now()) - make_interval(months => $1::int)
+  WHERE (deleted_at IS NULL OR deleted_at > $at) AND created_at <= $at
+    AND created_at >= date_trunc('month', $at) - make_interval(months => $1::int)
 ), sizes AS (
   SELECT cohort, count(*) AS size FROM cohort_users GROUP BY cohort
 ), activity AS (
   SELECT DISTINCT cu.cohort, cu.user_id, date_trunc('month', s.started_at) AS active_month
   FROM cohort_users cu
   JOIN user_sessions s ON s.user_id = cu.user_id AND s.started_at >= cu.cohort
+    AND s.started_at <= $at
 ), retained AS (
   SELECT cohort,
     ((extract(year FROM active_month) - extract(year FROM cohort)) * 12
@@ -34,8 +37,8 @@ SELECT to_char(s.cohort, 'YYYY-MM') AS cohort, o.month_offset::text AS month_off
   s.size, coalesce(r.users, 0) AS retained
 FROM sizes s
 CROSS JOIN LATERAL generate_series(0, least($1::int,
-  ((extract(year FROM now()) - extract(year FROM s.cohort)) * 12
-    + extract(month FROM now()) - extract(month FROM s.cohort))::int)) AS o(month_offset)
+  ((extract(year FROM $at) - extract(year FROM s.cohort)) * 12
+    + extract(month FROM $at) - extract(month FROM s.cohort))::int)) AS o(month_offset)
 LEFT JOIN retained r ON r.cohort = s.cohort AND r.month_offset = o.month_offset`,
     labels: ['cohort', 'month_offset'],
     values: ['size', 'retained'],
@@ -81,7 +84,7 @@ export const postgresCohortRetention: Collector<z.infer<typeof optionsSchema>> =
       unit: 'count',
     },
   ],
-  async collect({ sources, signal, options, reject }) {
+  async collect({ sources, signal, options, reject, at }) {
     return sources.app.readOnly(signal, async (query) => {
       const rows = await runNamedQuery(
         query,
@@ -90,6 +93,7 @@ export const postgresCohortRetention: Collector<z.infer<typeof optionsSchema>> =
         'retention',
         [options.months],
         reject,
+        at,
       );
       const samples: Sample[] = [];
       const sizes = new Map<string, number>();

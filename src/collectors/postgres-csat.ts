@@ -4,12 +4,12 @@ import { columnValue, type QuerySpec } from './query-contract.js';
 import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
 import type { Collector } from './types.js';
 
-/** Mean CSAT (1-5) over the trailing `$1` days; no row when there were no responses. */
+/** Mean CSAT (1-5) over the `$1` days up to `$at`; no row when there were no responses. */
 export const csatQueries = {
   csat: {
     sql: `SELECT avg(score)::float8 AS score, count(*) AS responses
 FROM csat_responses
-WHERE responded_at >= now() - make_interval(days => $1::int)
+WHERE responded_at >= $at - make_interval(days => $1::int) AND responded_at <= $at
 HAVING count(*) > 0`,
     labels: [],
     values: ['score', 'responses'],
@@ -48,7 +48,7 @@ export const postgresCsat: Collector<z.infer<typeof optionsSchema>> = {
       unit: 'count',
     },
   ],
-  async collect({ sources, signal, options, reject }) {
+  async collect({ sources, signal, options, reject, at }) {
     return sources.app.readOnly(signal, async (query) => {
       const rows = await runNamedQuery(
         query,
@@ -57,6 +57,7 @@ export const postgresCsat: Collector<z.infer<typeof optionsSchema>> = {
         'csat',
         [options.windowDays],
         reject,
+        at,
       );
       const samples: Sample[] = [sample('chom_csat_responses', 0)];
       const [row] = rows;

@@ -8,7 +8,7 @@ import type { Collector } from './types.js';
 import { normalisedSql, vocabularySql } from './vocabulary-sql.js';
 
 /**
- * Health per organization (0-100) over the last 30 days, weighted as in the seed:
+ * Health per organization (0-100) over the 30 days up to `$at`, weighted as in the seed:
  * 30% usage (days with a session, 20 days = full), 25% feature breadth (tracked
  * features used / $1 tracked; the vocabulary is $2, matched as `boundLabel`
  * does, so untracked features never count), 15% support load (10 tickets = 0),
@@ -16,27 +16,32 @@ import { normalisedSql, vocabularySql } from './vocabulary-sql.js';
  * (sessions per user, every session started in the window, 12 = full). Every
  * organization not deleted is scored: one without users (none, or all deleted)
  * scores 0 on usage, breadth and engagement, the most at-risk customer there is.
+ * Organizations, users and rows are taken as they were at `$at` (created by
+ * then, not deleted by then); the payment status has no history: it is the
+ * current one.
  */
 export const customerHealthQueries = {
   scores: {
     sql: `WITH tracked AS (${vocabularySql('$2')}
 ), orgs AS (
   SELECT o.id, o.slug, o.payment_status, count(u.id) AS users
-  FROM organizations o LEFT JOIN users u ON u.organization_id = o.id AND u.deleted_at IS NULL
-  WHERE o.deleted_at IS NULL
+  FROM organizations o LEFT JOIN users u ON u.organization_id = o.id
+    AND u.created_at <= $at AND (u.deleted_at IS NULL OR u.deleted_at > $at)
+  WHERE o.created_at <= $at AND (o.deleted_at IS NULL OR o.deleted_at > $at)
   GROUP BY o.id, o.slug, o.payment_status
 ), usage AS (
   SELECT organization_id, count(DISTINCT started_at::date) AS active_days, count(*) AS sessions
-  FROM user_sessions WHERE started_at >= now() - interval '30 days'
+  FROM user_sessions WHERE started_at >= $at - interval '30 days' AND started_at <= $at
   GROUP BY organization_id
 ), adoption AS (
   SELECT f.organization_id, count(DISTINCT t.key) AS features
   FROM feature_usage f JOIN tracked t ON t.key = ${normalisedSql('f.feature')}
-  WHERE f.usage_date > current_date - 30
+  WHERE f.usage_date > ($at AT TIME ZONE 'UTC')::date - 30
+    AND f.usage_date <= ($at AT TIME ZONE 'UTC')::date
   GROUP BY f.organization_id
 ), tickets AS (
   SELECT organization_id, count(*) AS tickets
-  FROM support_tickets WHERE created_at >= now() - interval '30 days'
+  FROM support_tickets WHERE created_at >= $at - interval '30 days' AND created_at <= $at
   GROUP BY organization_id
 )
 SELECT o.slug AS organization,
@@ -113,7 +118,7 @@ export const postgresCustomerHealth: Collector<z.infer<typeof optionsSchema>> = 
       unit: 'count',
     },
   ],
-  async collect({ sources, signal, options, reject, labelSets }) {
+  async collect({ sources, signal, options, reject, labelSets, at }) {
     return sources.app.readOnly(signal, async (query) => {
       const rows = await runNamedQuery(
         query,
@@ -122,6 +127,7 @@ export const postgresCustomerHealth: Collector<z.infer<typeof optionsSchema>> = 
         'scores',
         [trackedCount(labelSets.features), labelSets.features],
         reject,
+        at,
       );
       const scores = rows.map((row) => ({
         organization: (row.labels.organization ?? 'unknown').slice(0, 128),

@@ -5,18 +5,22 @@ import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
 import type { Collector } from './types.js';
 
 /**
- * The funnel of the `$1` most recently sent campaigns. Limiting to recent
- * campaigns bounds the `campaign` label; older campaigns drop out as new ones go.
+ * The funnel of the `$1` campaigns most recently sent by `$at`, as it stood
+ * then (each step counted when its time is at or before `$at`). Limiting to
+ * recent campaigns bounds the `campaign` label; older campaigns drop out as
+ * new ones go.
  */
 export const emailCampaignQueries = {
   campaigns: {
     sql: `WITH recent AS (
-  SELECT id, slug FROM email_campaigns WHERE sent_at IS NOT NULL ORDER BY sent_at DESC, id DESC LIMIT $1::int
+  SELECT id, slug FROM email_campaigns WHERE sent_at <= $at
+  ORDER BY sent_at DESC, id DESC LIMIT $1::int
 )
 SELECT r.slug AS campaign,
-  count(d.user_id) AS sent, count(d.opened_at) AS opened,
-  count(d.clicked_at) AS clicked, count(d.converted_at) AS converted
-FROM recent r LEFT JOIN email_campaign_deliveries d ON d.campaign_id = r.id
+  count(d.user_id) AS sent, count(*) FILTER (WHERE d.opened_at <= $at) AS opened,
+  count(*) FILTER (WHERE d.clicked_at <= $at) AS clicked,
+  count(*) FILTER (WHERE d.converted_at <= $at) AS converted
+FROM recent r LEFT JOIN email_campaign_deliveries d ON d.campaign_id = r.id AND d.sent_at <= $at
 GROUP BY r.slug`,
     labels: ['campaign'],
     values: ['sent', 'opened', 'clicked', 'converted'],
@@ -54,7 +58,7 @@ export const postgresEmailCampaigns: Collector<z.infer<typeof optionsSchema>> = 
     unit: 'count' as const,
     seedName: `chom_email_campaign_${stage}{campaign}`,
   })),
-  async collect({ sources, signal, options, reject }) {
+  async collect({ sources, signal, options, reject, at }) {
     return sources.app.readOnly(signal, async (query) => {
       const rows = await runNamedQuery(
         query,
@@ -63,6 +67,7 @@ export const postgresEmailCampaigns: Collector<z.infer<typeof optionsSchema>> = 
         'campaigns',
         [options.maxCampaigns],
         reject,
+        at,
       );
       const samples: Sample[] = [];
       // An override may return more rows than the cap; the cap holds regardless.

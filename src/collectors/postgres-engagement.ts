@@ -14,26 +14,30 @@ import { normalisedSql, vocabularySql } from './vocabulary-sql.js';
  * target) and 25% breadth (tracked features used / features tracked; the
  * vocabulary is matched as `boundLabel` does, so untracked features never count).
  * Params: $1 window days, $2 sessions-per-user target, $3 session-seconds target,
- * $4 number of tracked features, $5 the tracked features (text[]).
+ * $4 number of tracked features, $5 the tracked features (text[]); the window
+ * ends at `$at`, and organizations and users are those that existed then.
+ * A session still open at `$at` has no length yet (its ended_at is later).
  */
 export const engagementQueries = {
   engagement: {
     sql: `WITH tracked AS (${vocabularySql('$5')}
 ), org_users AS (
   SELECT u.organization_id, count(*) AS users
-  FROM users u JOIN organizations o ON o.id = u.organization_id AND o.deleted_at IS NULL
-  WHERE u.deleted_at IS NULL
+  FROM users u JOIN organizations o ON o.id = u.organization_id
+    AND o.created_at <= $at AND (o.deleted_at IS NULL OR o.deleted_at > $at)
+  WHERE u.created_at <= $at AND (u.deleted_at IS NULL OR u.deleted_at > $at)
   GROUP BY u.organization_id
 ), org_sessions AS (
   SELECT organization_id, count(*) AS sessions,
-         avg(extract(epoch FROM ended_at - started_at)) FILTER (WHERE ended_at IS NOT NULL) AS mean_seconds
+         avg(extract(epoch FROM ended_at - started_at)) FILTER (WHERE ended_at <= $at) AS mean_seconds
   FROM user_sessions
-  WHERE started_at >= now() - make_interval(days => $1::int)
+  WHERE started_at >= $at - make_interval(days => $1::int) AND started_at <= $at
   GROUP BY organization_id
 ), org_features AS (
   SELECT f.organization_id, count(DISTINCT t.key) AS features
   FROM feature_usage f JOIN tracked t ON t.key = ${normalisedSql('f.feature')}
-  WHERE f.usage_date > current_date - $1::int
+  WHERE f.usage_date > ($at AT TIME ZONE 'UTC')::date - $1::int
+    AND f.usage_date <= ($at AT TIME ZONE 'UTC')::date
   GROUP BY f.organization_id
 )
 SELECT avg(100 * (
@@ -51,7 +55,7 @@ HAVING count(*) > 0`,
     sql: `SELECT avg(extract(epoch FROM ended_at - started_at))::float8 AS mean_duration_seconds,
        avg(action_count)::float8 AS mean_actions
 FROM user_sessions
-WHERE started_at >= now() - make_interval(days => $1::int) AND ended_at IS NOT NULL
+WHERE started_at >= $at - make_interval(days => $1::int) AND ended_at <= $at
 HAVING count(*) > 0`,
     labels: [],
     values: ['mean_duration_seconds', 'mean_actions'],
@@ -110,7 +114,7 @@ export const postgresEngagement: Collector<z.infer<typeof optionsSchema>> = {
       seedName: 'chom_actions_per_session',
     },
   ],
-  async collect({ sources, signal, options, reject, labelSets }) {
+  async collect({ sources, signal, options, reject, labelSets, at }) {
     return sources.app.readOnly(signal, async (query) => {
       const samples: Sample[] = [];
       const params = [
@@ -127,6 +131,7 @@ export const postgresEngagement: Collector<z.infer<typeof optionsSchema>> = {
         'engagement',
         params,
         reject,
+        at,
       );
       if (engagement)
         samples.push(sample('chom_customer_engagement_score', columnValue(engagement, 'score')));
@@ -137,6 +142,7 @@ export const postgresEngagement: Collector<z.infer<typeof optionsSchema>> = {
         'sessions',
         [options.windowDays],
         reject,
+        at,
       );
       if (sessions) {
         samples.push(

@@ -7,7 +7,8 @@ import type { Collector } from './types.js';
 import { normalisedSql, vocabularySql } from './vocabulary-sql.js';
 
 /**
- * Users and organizations per feature over the trailing `$1` days, with the
+ * Users and organizations per feature over the `$1` days up to `$at` (feature
+ * usage by UTC day, the day of `$at` included), with the
  * active-organization base. Features are mapped onto the vocabulary (`$2`) in
  * SQL, before counting: distinct users cannot be added up afterwards, so
  * `feature="other"` counts each user of any untracked feature once, and two
@@ -19,7 +20,8 @@ export const featureAdoptionQueries = {
 ), uses AS (
   SELECT f.user_id, f.organization_id, coalesce(t.label, '${OTHER}') AS feature
   FROM feature_usage f LEFT JOIN tracked t ON t.key = ${normalisedSql('f.feature')}
-  WHERE f.usage_date > current_date - $1::int
+  WHERE f.usage_date > ($at AT TIME ZONE 'UTC')::date - $1::int
+    AND f.usage_date <= ($at AT TIME ZONE 'UTC')::date
 )
 SELECT feature, count(DISTINCT user_id) AS users, count(DISTINCT organization_id) AS organizations
 FROM uses
@@ -29,7 +31,8 @@ GROUP BY feature`,
   },
   active_organizations: {
     sql: `SELECT count(DISTINCT organization_id) AS organizations
-FROM user_sessions WHERE started_at >= now() - make_interval(days => $1::int)`,
+FROM user_sessions
+WHERE started_at >= $at - make_interval(days => $1::int) AND started_at <= $at`,
     labels: [],
     values: ['organizations'],
   },
@@ -66,7 +69,7 @@ export const postgresFeatureAdoption: Collector<z.infer<typeof optionsSchema>> =
       unit: 'ratio',
     },
   ],
-  async collect({ sources, signal, options, reject, labelSets }) {
+  async collect({ sources, signal, options, reject, labelSets, at }) {
     return sources.app.readOnly(signal, async (query) => {
       const rows = await runNamedQuery(
         query,
@@ -75,6 +78,7 @@ export const postgresFeatureAdoption: Collector<z.infer<typeof optionsSchema>> =
         'features',
         [options.windowDays, labelSets.features],
         reject,
+        at,
       );
       const [base] = await runNamedQuery(
         query,
@@ -83,6 +87,7 @@ export const postgresFeatureAdoption: Collector<z.infer<typeof optionsSchema>> =
         'active_organizations',
         [options.windowDays],
         reject,
+        at,
       );
       const activeOrganizations = base ? columnValue(base, 'organizations') : 0;
       // Every tracked feature and `other` is reported, zero when unused: a missing series would hide a dead feature.

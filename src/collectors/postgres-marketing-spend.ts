@@ -73,11 +73,11 @@ export const postgresMarketingSpend: Collector<Options> = {
         'a windowed sum is a gauge (no _total); `period` is named `window`, valued `7bd`, `30bd` (business days) and `30d` (calendar days); currency stated',
     },
   ],
-  async collect({ sources, signal, options, reject, labelSets }) {
+  async collect({ sources, signal, options, reject, labelSets, at }) {
     return sources.app.readOnly(signal, async (query) => {
       const entries = [];
       for (const window of spendWindows(options.windowsDays, options.calendarWindowsDays)) {
-        const { firstDay, lastDay } = await windowBounds(query, window);
+        const { firstDay, lastDay } = await windowBounds(query, window, at);
         const rows = await runNamedQuery(
           query,
           marketingSpendQueries,

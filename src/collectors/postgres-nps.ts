@@ -5,7 +5,7 @@ import { columnValue, type QuerySpec } from './query-contract.js';
 import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
 import type { Collector } from './types.js';
 
-/** Responses in the trailing `$1` days, split by the standard NPS bands. */
+/** Responses in the `$1` days up to `$at`, split by the standard NPS bands. */
 export const npsQueries = {
   responses: {
     sql: `SELECT
@@ -13,7 +13,7 @@ export const npsQueries = {
   count(*) FILTER (WHERE score BETWEEN 7 AND 8) AS passives,
   count(*) FILTER (WHERE score <= 6)           AS detractors
 FROM nps_responses
-WHERE responded_at >= now() - make_interval(days => $1::int)`,
+WHERE responded_at >= $at - make_interval(days => $1::int) AND responded_at <= $at`,
     labels: [],
     values: ['promoters', 'passives', 'detractors'],
   },
@@ -51,7 +51,7 @@ export const postgresNps: Collector<z.infer<typeof optionsSchema>> = {
       seedName: 'chom_nps_responses{category}',
     },
   ],
-  async collect({ sources, signal, options, reject }) {
+  async collect({ sources, signal, options, reject, at }) {
     return sources.app.readOnly(signal, async (query) => {
       const rows = await runNamedQuery(
         query,
@@ -60,6 +60,7 @@ export const postgresNps: Collector<z.infer<typeof optionsSchema>> = {
         'responses',
         [options.windowDays],
         reject,
+        at,
       );
       const samples: Sample[] = [];
       for (const row of rows.slice(0, 1)) {

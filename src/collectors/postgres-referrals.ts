@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { sample } from '../metrics/spec.js';
-import { columnValue, type QuerySpec } from './query-contract.js';
+import { type Sample, sample } from '../metrics/spec.js';
+import type { QueryFn } from '../sources/sources.js';
+import { columnValue, type QuerySpec, type RejectFn } from './query-contract.js';
 import {
   applyReferralRound,
   createReferralState,
@@ -10,6 +11,7 @@ import {
 import { queryOverridesSchema, resolveQuery, runNamedQuery } from './sql-queries.js';
 import { highestPlaceholder } from './sql-text.js';
 import type { Collector } from './types.js';
+import { windowSamples, windowsDaysSchema } from './window-rows.js';
 
 /**
  * Invitations sent and completed in ($1, $2], by `sent_at` and `completed_at`
@@ -29,6 +31,20 @@ WHERE ($1::timestamptz IS NULL OR completed_at > $1::timestamptz) AND completed_
     labels: [],
     values: ['completed'],
   },
+  /**
+   * Invitations sent and completed in each trailing window of `$1` (days)
+   * ending at `$at`: the `_in_window` gauges, one row per window.
+   */
+  in_window: {
+    sql: `SELECT w.days::text AS days,
+  (SELECT count(*) FROM referrals
+   WHERE sent_at > $at - make_interval(days => w.days) AND sent_at <= $at) AS sent,
+  (SELECT count(*) FROM referrals
+   WHERE completed_at > $at - make_interval(days => w.days) AND completed_at <= $at) AS completed
+FROM unnest($1::int[]) AS w(days)`,
+    labels: ['days'],
+    values: ['sent', 'completed'],
+  },
 } satisfies Record<string, QuerySpec>;
 
 const optionsSchema = z
@@ -41,6 +57,7 @@ const optionsSchema = z
       .describe(
         'How often the whole table is recounted, to pick up rows that committed late (a recount only raises a total).',
       ),
+    windowsDays: windowsDaysSchema,
     queries: queryOverridesSchema(referralQueries),
   })
   .strict();
@@ -49,7 +66,8 @@ type Options = z.infer<typeof optionsSchema>;
 
 export const postgresReferrals: Collector<Options, ReferralState> = {
   name: 'postgres_referrals',
-  description: 'Referral invitations sent and completed (lifetime counters).',
+  description:
+    'Referral invitations sent and completed (lifetime counters, and over trailing windows).',
   source: 'postgres',
   defaultSchedule: '*/5 * * * *',
   defaultTimeoutSeconds: 60,
@@ -71,6 +89,20 @@ export const postgresReferrals: Collector<Options, ReferralState> = {
       unit: 'count',
       seedName: 'chom_referrals_completed_total',
     },
+    {
+      name: 'chom_referrals_sent_in_window',
+      help: 'Referral invitations sent in the trailing window: sent_at in the last n days of 24 hours up to the run\'s instant (window="<n>d"; 7d and 30d by default).',
+      type: 'gauge',
+      labelNames: ['window'],
+      unit: 'count',
+    },
+    {
+      name: 'chom_referrals_completed_in_window',
+      help: 'Referral invitations completed (the invitee signed up) in the trailing window: completed_at in the last n days of 24 hours up to the run\'s instant (window="<n>d"; 7d and 30d by default).',
+      type: 'gauge',
+      labelNames: ['window'],
+      unit: 'count',
+    },
   ],
   createState: createReferralState,
   inheritState(previous, next) {
@@ -80,42 +112,81 @@ export const postgresReferrals: Collector<Options, ReferralState> = {
     }
     return { ...previous.state };
   },
-  async collect({ sources, signal, options, state, reject, now }) {
+  async collect({ sources, signal, options, state, reject, now, at }) {
     const startedAt = now();
     const plan = planReferralRound(state, startedAt, options.recountIntervalSeconds * 1000);
     const read = await sources.app.readOnly(signal, async (query) => {
       // The database's clock bounds the rows: the clock that wrote sent_at and completed_at.
       const clock = await query('SELECT now()::text AS as_of', [], { asText: true });
       const asOf = String(clock.rows[0]?.as_of);
-      const count = async (name: keyof typeof referralQueries) => {
-        // An override that ignored the range would add the whole table again every round.
-        if (highestPlaceholder(resolveQuery(referralQueries, options.queries, name).sql) < 2)
-          throw new Error(
-            `referral query "${name}" must count only the rows in the range $1 to $2`,
-          );
-        const [row] = await runNamedQuery(
-          query,
-          referralQueries,
-          options.queries,
-          name,
-          [plan.after, asOf],
-          reject,
-        );
-        if (!row) throw new Error(`referral query "${name}" returned no row`);
-        const value = columnValue(row, name);
-        // A count below zero would lower a counter: the round fails and adds nothing.
-        if (value < 0) {
-          reject('negative_counter', { query: name, column: name, value });
-          throw new Error(`referral query "${name}" returned a negative count: ${value}`);
-        }
-        return value;
-      };
-      return { sent: await count('sent'), completed: await count('completed'), asOf };
+      const count = (name: 'sent' | 'completed') =>
+        countReferrals(query, options, reject, name, plan.after, asOf);
+      const windows = await referralWindowSamples(query, options, reject, at);
+      return { sent: await count('sent'), completed: await count('completed'), asOf, windows };
     });
     applyReferralRound(state, plan, read, startedAt);
     return [
       sample('chom_referrals_sent_total', state.sent),
       sample('chom_referrals_completed_total', state.completed),
+      ...read.windows,
     ];
   },
 };
+
+export type ReferralOptions = Options;
+
+/**
+ * Invitations sent or completed in (after, upTo] (after null: from the start)
+ * with the (possibly overridden) query: a live round's increment, or with
+ * after null and upTo an instant, the lifetime count as of it.
+ */
+export async function countReferrals(
+  query: QueryFn,
+  options: Options,
+  reject: RejectFn,
+  name: 'sent' | 'completed',
+  after: string | null,
+  upTo: string,
+): Promise<number> {
+  // An override that ignored the range would add the whole table again every round.
+  if (highestPlaceholder(resolveQuery(referralQueries, options.queries, name).sql) < 2)
+    throw new Error(`referral query "${name}" must count only the rows in the range $1 to $2`);
+  const [row] = await runNamedQuery(
+    query,
+    referralQueries,
+    options.queries,
+    name,
+    [after, upTo],
+    reject,
+  );
+  if (!row) throw new Error(`referral query "${name}" returned no row`);
+  const value = columnValue(row, name);
+  // A count below zero would lower a counter: the round fails and adds nothing.
+  if (value < 0) {
+    reject('negative_counter', { query: name, column: name, value });
+    throw new Error(`referral query "${name}" returned a negative count: ${value}`);
+  }
+  return value;
+}
+
+/** The `_in_window` gauges as of `at`. */
+export async function referralWindowSamples(
+  query: QueryFn,
+  options: Options,
+  reject: RejectFn,
+  at: Date,
+): Promise<Sample[]> {
+  const rows = await runNamedQuery(
+    query,
+    referralQueries,
+    options.queries,
+    'in_window',
+    [options.windowsDays],
+    reject,
+    at,
+  );
+  return windowSamples(rows, options.windowsDays, reject, 'in_window', [
+    ['sent', 'chom_referrals_sent_in_window'],
+    ['completed', 'chom_referrals_completed_in_window'],
+  ]);
+}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type Sample, sample } from '../metrics/spec.js';
 import { boundLabel, sumByKey } from './bounded-labels.js';
-import { columnValue, type QuerySpec } from './query-contract.js';
+import { columnValue, type QuerySpec, type RejectFn } from './query-contract.js';
 import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
 import {
   copyTicketCountState,
@@ -9,31 +9,43 @@ import {
   createTicketCountState,
   type TicketCountState,
 } from './ticket-counts.js';
+import type { QueryFn } from '../sources/sources.js';
 import type { Collector } from './types.js';
+import { windowOf, windowsDaysSchema } from './window-rows.js';
 
 export const ticketStatuses = ['open', 'in_progress', 'resolved'] as const;
 export const ticketPriorities = ['critical', 'high', 'medium', 'low'] as const;
 
 export const supportTicketQueries = {
+  /**
+   * Tickets created by `$at`, in the status they had then: the current status,
+   * with the steps stamped after `$at` undone (resolved_at, first_response_at).
+   * Steps without a time (a reopened ticket) cannot be undone.
+   */
   by_status: {
-    sql: `SELECT status, priority, count(*) AS tickets FROM support_tickets GROUP BY status, priority`,
+    sql: `SELECT CASE
+    WHEN resolved_at > $at THEN CASE WHEN first_response_at <= $at THEN 'in_progress' ELSE 'open' END
+    WHEN status = 'in_progress' AND first_response_at > $at THEN 'open'
+    ELSE status END AS status,
+  priority, count(*) AS tickets
+FROM support_tickets WHERE created_at <= $at GROUP BY 1, 2`,
     labels: ['status', 'priority'],
     values: ['tickets'],
   },
-  /** Mean creation-to-resolution time of tickets resolved in the trailing `$1` days. */
+  /** Mean creation-to-resolution time of tickets resolved in the `$1` days up to `$at`. */
   resolution: {
     sql: `SELECT priority, avg(extract(epoch FROM resolved_at - created_at))::float8 AS seconds
 FROM support_tickets
-WHERE resolved_at >= now() - make_interval(days => $1::int)
+WHERE resolved_at >= $at - make_interval(days => $1::int) AND resolved_at <= $at
 GROUP BY priority`,
     labels: ['priority'],
     values: ['seconds'],
   },
-  /** Mean creation-to-first-response time of tickets first answered in the trailing `$1` days. */
+  /** Mean creation-to-first-response time of tickets first answered in the `$1` days up to `$at`. */
   first_response: {
     sql: `SELECT priority, avg(extract(epoch FROM first_response_at - created_at))::float8 AS seconds
 FROM support_tickets
-WHERE first_response_at >= now() - make_interval(days => $1::int)
+WHERE first_response_at >= $at - make_interval(days => $1::int) AND first_response_at <= $at
 GROUP BY priority`,
     labels: ['priority'],
     values: ['seconds'],
@@ -52,21 +64,39 @@ WHERE created_at > $1::timestamptz AND created_at <= $2::timestamptz`,
     labels: ['ticket', 'priority'],
     values: [],
   },
+  /** Tickets created in each trailing window of `$1` (days) ending at `$at`, by priority. */
+  created_in_window: {
+    sql: `SELECT w.days::text AS days, t.priority, count(*) AS tickets
+FROM unnest($1::int[]) AS w(days)
+JOIN support_tickets t
+  ON t.created_at > $at - make_interval(days => w.days) AND t.created_at <= $at
+GROUP BY w.days, t.priority`,
+    labels: ['days', 'priority'],
+    values: ['tickets'],
+  },
 } satisfies Record<string, QuerySpec>;
 
 const optionsSchema = z
   .object({
-    windowDays: z.number().int().min(1).max(365).default(30).describe('Trailing window in days.'),
+    windowDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(365)
+      .default(30)
+      .describe('Trailing window of the resolution and first-response times, in days.'),
+    createdWindowsDays: windowsDaysSchema,
     queries: queryOverridesSchema(supportTicketQueries),
   })
   .strict();
 
-type Options = z.infer<typeof optionsSchema>;
+export type SupportTicketOptions = z.infer<typeof optionsSchema>;
+type Options = SupportTicketOptions;
 
 export const postgresSupportTickets: Collector<Options, TicketCountState> = {
   name: 'postgres_support_tickets',
   description:
-    'Support tickets by status and priority, created-ticket counter, mean resolution and first-response times (30 days).',
+    'Support tickets by status and priority, tickets created (counter, and over trailing windows), mean resolution and first-response times (30 days).',
   source: 'postgres',
   defaultSchedule: '*/5 * * * *',
   defaultTimeoutSeconds: 60,
@@ -86,6 +116,13 @@ export const postgresSupportTickets: Collector<Options, TicketCountState> = {
       help: 'Support tickets ever created, by the priority they had when counted (for rate() of incoming volume); a deleted or reprioritised ticket stays where it was counted, so no series falls while the process runs.',
       type: 'counter',
       labelNames: ['priority'],
+      unit: 'count',
+    },
+    {
+      name: 'chom_support_tickets_created_in_window',
+      help: 'Support tickets created in the trailing window, by priority: created_at in the last n days of 24 hours up to the run\'s instant (window="<n>d"; 7d and 30d by default), priority as it is now.',
+      type: 'gauge',
+      labelNames: ['priority', 'window'],
       unit: 'count',
     },
     {
@@ -115,29 +152,9 @@ export const postgresSupportTickets: Collector<Options, TicketCountState> = {
     }
     return copyTicketCountState(previous.state);
   },
-  async collect({ sources, signal, options, state, reject }) {
+  async collect({ sources, signal, options, state, reject, at }) {
     return sources.app.readOnly(signal, async (query) => {
-      const statusRows = await runNamedQuery(
-        query,
-        supportTicketQueries,
-        options.queries,
-        'by_status',
-        [],
-        reject,
-      );
-      const zeroes = ticketStatuses.flatMap((status) =>
-        ticketPriorities.map((priority) => ({ labels: { status, priority }, value: 0 })),
-      );
-      const counted = statusRows.map((row) => ({
-        labels: {
-          status: boundLabel(row.labels.status, ticketStatuses),
-          priority: boundLabel(row.labels.priority, ticketPriorities),
-        },
-        value: columnValue(row, 'tickets'),
-      }));
-      const samples: Sample[] = sumByKey([...zeroes, ...counted]).map(({ labels, value }) =>
-        sample('chom_support_tickets', value, labels),
-      );
+      const gauges = await ticketGauges(query, options, reject, at);
       await countCreated(
         query,
         state,
@@ -145,32 +162,96 @@ export const postgresSupportTickets: Collector<Options, TicketCountState> = {
           runNamedQuery(query, supportTicketQueries, options.queries, name, params, reject),
         ticketPriorities,
       );
-      for (const priority of new Set([...ticketPriorities, ...state.created.keys()]))
-        samples.push(
-          sample('chom_support_tickets_created_total', state.created.get(priority) ?? 0, {
-            priority,
-          }),
-        );
-
-      const timings = [
-        ['resolution', 'chom_support_resolution_time_seconds'],
-        ['first_response', 'chom_support_first_response_time_seconds'],
-      ] as const;
-      for (const [queryName, metric] of timings) {
-        const rows = await runNamedQuery(
-          query,
-          supportTicketQueries,
-          options.queries,
-          queryName,
-          [options.windowDays],
-          reject,
-        );
-        for (const row of rows) {
-          const priority = boundLabel(row.labels.priority, ticketPriorities);
-          samples.push(sample(metric, columnValue(row, 'seconds'), { priority }));
-        }
-      }
-      return samples;
+      return [...gauges, ...createdCounterSamples(state.created)];
     });
   },
 };
+
+/** The created counter's series: every priority, and any other a bounded label produced. */
+export function createdCounterSamples(created: ReadonlyMap<string, number>): Sample[] {
+  return [...new Set([...ticketPriorities, ...created.keys()])].map((priority) =>
+    sample('chom_support_tickets_created_total', created.get(priority) ?? 0, { priority }),
+  );
+}
+
+/** Every gauge of the collector, as of `at`: tickets by status, created in windows, timings. */
+export async function ticketGauges(
+  query: QueryFn,
+  options: Options,
+  reject: RejectFn,
+  at: Date,
+): Promise<Sample[]> {
+  const statusRows = await runNamedQuery(
+    query,
+    supportTicketQueries,
+    options.queries,
+    'by_status',
+    [],
+    reject,
+    at,
+  );
+  const zeroes = ticketStatuses.flatMap((status) =>
+    ticketPriorities.map((priority) => ({ labels: { status, priority }, value: 0 })),
+  );
+  const counted = statusRows.map((row) => ({
+    labels: {
+      status: boundLabel(row.labels.status, ticketStatuses),
+      priority: boundLabel(row.labels.priority, ticketPriorities),
+    },
+    value: columnValue(row, 'tickets'),
+  }));
+  const samples: Sample[] = sumByKey([...zeroes, ...counted]).map(({ labels, value }) =>
+    sample('chom_support_tickets', value, labels),
+  );
+  samples.push(...(await createdInWindows(query, options, reject, at)));
+  const timings = [
+    ['resolution', 'chom_support_resolution_time_seconds'],
+    ['first_response', 'chom_support_first_response_time_seconds'],
+  ] as const;
+  for (const [queryName, metric] of timings) {
+    const rows = await runNamedQuery(
+      query,
+      supportTicketQueries,
+      options.queries,
+      queryName,
+      [options.windowDays],
+      reject,
+      at,
+    );
+    for (const row of rows) {
+      const priority = boundLabel(row.labels.priority, ticketPriorities);
+      samples.push(sample(metric, columnValue(row, 'seconds'), { priority }));
+    }
+  }
+  return samples;
+}
+
+/** The created-in-window gauges: every priority of every window, zero without tickets. */
+async function createdInWindows(
+  query: QueryFn,
+  options: Options,
+  reject: RejectFn,
+  at: Date,
+): Promise<Sample[]> {
+  const rows = await runNamedQuery(
+    query,
+    supportTicketQueries,
+    options.queries,
+    'created_in_window',
+    [options.createdWindowsDays],
+    reject,
+    at,
+  );
+  const zeroes = options.createdWindowsDays.flatMap((days) =>
+    ticketPriorities.map((priority) => ({ labels: { priority, window: `${days}d` }, value: 0 })),
+  );
+  const counted = rows.flatMap((row) => {
+    const window = windowOf(row, options.createdWindowsDays, reject, 'created_in_window');
+    if (window === undefined) return [];
+    const priority = boundLabel(row.labels.priority, ticketPriorities);
+    return [{ labels: { priority, window }, value: columnValue(row, 'tickets') }];
+  });
+  return sumByKey([...zeroes, ...counted]).map(({ labels, value }) =>
+    sample('chom_support_tickets_created_in_window', value, labels),
+  );
+}

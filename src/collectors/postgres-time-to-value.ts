@@ -4,16 +4,20 @@ import { columnValue, type QuerySpec } from './query-contract.js';
 import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
 import type { Collector } from './types.js';
 
-/** Users who signed up in the trailing `$1` days: how many reached first value, and how fast. */
+/**
+ * Users who signed up in the `$1` days up to `$at` (and were not deleted by
+ * then): how many reached first value by `$at`, and how fast.
+ */
 export const timeToValueQueries = {
   time_to_value: {
     sql: `SELECT
   count(*) AS signups,
-  count(first_value_at) AS reached,
-  coalesce(avg(extract(epoch FROM first_value_at - created_at)) FILTER (WHERE first_value_at IS NOT NULL), 0)::float8
+  count(*) FILTER (WHERE first_value_at <= $at) AS reached,
+  coalesce(avg(extract(epoch FROM first_value_at - created_at)) FILTER (WHERE first_value_at <= $at), 0)::float8
     AS mean_seconds
 FROM users
-WHERE created_at >= now() - make_interval(days => $1::int) AND deleted_at IS NULL`,
+WHERE created_at >= $at - make_interval(days => $1::int) AND created_at <= $at
+  AND (deleted_at IS NULL OR deleted_at > $at)`,
     labels: [],
     values: ['signups', 'reached', 'mean_seconds'],
   },
@@ -52,7 +56,7 @@ export const postgresTimeToValue: Collector<z.infer<typeof optionsSchema>> = {
       unit: 'ratio',
     },
   ],
-  async collect({ sources, signal, options, reject }) {
+  async collect({ sources, signal, options, reject, at }) {
     return sources.app.readOnly(signal, async (query) => {
       const [row] = await runNamedQuery(
         query,
@@ -61,6 +65,7 @@ export const postgresTimeToValue: Collector<z.infer<typeof optionsSchema>> = {
         'time_to_value',
         [options.windowDays],
         reject,
+        at,
       );
       const samples: Sample[] = [];
       if (!row) return samples;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { QueryFn } from '../sources/sources.js';
 import {
   applyContract,
+  boundStatement,
   columnValue,
   parseNumericCell,
   QueryContractError,
@@ -202,5 +203,32 @@ describe('columnValue', () => {
 describe('parseNumericCell', () => {
   it('treats a bigint beyond float range as not a number', () => {
     expect(parseNumericCell(10n ** 400n)).toBeUndefined();
+  });
+});
+
+describe('boundStatement', () => {
+  const at = new Date('2024-03-01T00:00:00.000Z');
+
+  it('binds the numbered parameters the SQL uses, then the instant for $at', () => {
+    expect(boundStatement('q', 'SELECT $1 WHERE t <= $at', [30, 'unused'], at)).toEqual({
+      sql: 'SELECT $1 WHERE t <= ($2::timestamptz)',
+      params: [30, '2024-03-01T00:00:00.000Z'],
+    });
+  });
+
+  it('binds no instant to SQL without $at (a live-only override)', () => {
+    expect(boundStatement('q', 'SELECT 1', [30], at)).toEqual({ sql: 'SELECT 1', params: [] });
+  });
+
+  it('refuses $at without an instant, naming the query', () => {
+    expect(() => boundStatement('q', 'SELECT $at', [], undefined)).toThrow(
+      'query "q" uses $at, but this query is not given an instant',
+    );
+  });
+
+  it('refuses a numbered parameter beyond those given, which would shift $at', () => {
+    expect(() => boundStatement('q', 'SELECT $3, $at', [1, 2], at)).toThrow(
+      'query "q" uses $3, but it has 2 parameter(s) ($1 to $2) besides $at',
+    );
   });
 });

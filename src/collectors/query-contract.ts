@@ -1,5 +1,5 @@
 import type { QueryFn } from '../sources/sources.js';
-import { highestPlaceholder } from './sql-text.js';
+import { bindAtParameter, highestPlaceholder } from './sql-text.js';
 
 /**
  * A query and its column contract: which columns become labels and which hold
@@ -90,6 +90,31 @@ export function applyContract(
 }
 
 /**
+ * The statement and parameters to send: the positional `params` the SQL
+ * references, then `at` for `$at` (the instant computed as of, see as-of.ts).
+ * An override may use fewer of the default's parameters (or none), and
+ * PostgreSQL refuses more parameters than the statement references.
+ */
+export function boundStatement(
+  queryName: string,
+  sql: string,
+  params: readonly unknown[],
+  at: Date | undefined,
+): { sql: string; params: unknown[] } {
+  const highest = highestPlaceholder(sql);
+  const bound = params.slice(0, highest);
+  const named = bindAtParameter(sql);
+  if (named.position === undefined) return { sql, params: bound };
+  if (at === undefined)
+    throw new Error(`query "${queryName}" uses $at, but this query is not given an instant`);
+  if (bound.length < highest)
+    throw new Error(
+      `query "${queryName}" uses $${highest}, but it has ${params.length} parameter(s) ($1 to $${params.length}) besides $at`,
+    );
+  return { sql: named.sql, params: [...bound, at.toISOString()] };
+}
+
+/**
  * Runs a query and applies its contract in one step. Cells come as the text
  * PostgreSQL prints: labels are text anyway, and a date or timestamp label
  * then does not depend on the process time zone; values parse from text.
@@ -100,11 +125,10 @@ export async function queryWithContract(
   spec: QuerySpec,
   params: readonly unknown[],
   reject: RejectFn,
+  at?: Date,
 ): Promise<ContractRow[]> {
-  // An override may use fewer of the default's parameters (or none), and
-  // PostgreSQL refuses more parameters than the statement references.
-  const bound = params.slice(0, highestPlaceholder(spec.sql));
-  const result = await query(spec.sql, bound, { asText: true });
+  const statement = boundStatement(queryName, spec.sql, params, at);
+  const result = await query(statement.sql, statement.params, { asText: true });
   return applyContract(queryName, spec, result.columns, result.rows, reject);
 }
 

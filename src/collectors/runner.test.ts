@@ -103,6 +103,39 @@ describe('CollectorRunner', () => {
     expect(await value('chom_collector_series', labels)).toBe(0);
   });
 
+  it('exports the timeout it applies to each collector, before any run', async () => {
+    const { runner, value } = setup();
+    runner(
+      fakeCollector('quick', async () => goodSamples),
+      7,
+    );
+    runner(
+      fakeCollector('slow', async () => goodSamples),
+      300,
+    );
+    expect(await value('chom_collector_timeout_seconds', { collector: 'quick' })).toBe(7);
+    expect(await value('chom_collector_timeout_seconds', { collector: 'slow' })).toBe(300);
+  });
+
+  it('computes as of the run start from the runner clock', async () => {
+    let clock = Date.UTC(2024, 1, 29, 23, 59, 59, 500);
+    const seen: Date[] = [];
+    const { runner } = setup({ now: () => clock });
+    const timed = runner(
+      fakeCollector('timed', async ({ at }) => {
+        seen.push(at);
+        clock += 1000;
+        return goodSamples;
+      }),
+    );
+    await timed.run();
+    await timed.run();
+    expect(seen.map((at) => at.toISOString())).toEqual([
+      '2024-02-29T23:59:59.500Z',
+      '2024-03-01T00:00:00.500Z',
+    ]);
+  });
+
   it('publishes the samples of a successful run and records its success', async () => {
     let clock = 1_700_000_000_000;
     const { runner, value } = setup({ now: () => clock });

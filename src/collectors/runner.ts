@@ -87,6 +87,7 @@ export class CollectorRunner {
     selfMetrics.errors.inc(labels, 0);
     selfMetrics.series.set(labels, 0);
     selfMetrics.interval.set(labels, cronIntervalSeconds(this.settings.schedule));
+    selfMetrics.timeout.set(labels, this.settings.timeoutSeconds);
   }
 
   /** Runs now unless a run is already under way, in which case that run is awaited. */

@@ -17,16 +17,16 @@ export function spendWindows(businessDays: readonly number[], calendarDays: read
 
 /**
  * The first and last day of a window of `$1` days ending today, business days
- * (Monday to Friday) when `$2` is true. "Today" is named once, by `today`
- * (`current_date`, the UTC date of the session); tests pass a fixed date.
+ * (Monday to Friday) when `$2` is true. "Today" is the UTC date of `$3`, the
+ * instant the run computes as of.
  *
  * A business-day window starts on the `$1`-th business day counted back from
  * today, today being day 1 when it is a business day, and ends today: weekend
  * days inside that span are part of it, and on a Saturday or Sunday the window
  * is the `$1` business days up to Friday plus the weekend so far.
  */
-export function windowBoundsSql(today = 'current_date'): string {
-  return `WITH today AS (SELECT ${today}::date AS day)
+export function windowBoundsSql(): string {
+  return `WITH today AS (SELECT ($3::timestamptz AT TIME ZONE 'UTC')::date AS day)
 SELECT to_char(CASE WHEN $2::boolean THEN (
     SELECT min(b.day) FROM (
       -- 2n + 7 calendar days always hold n business days, even counted from a Sunday.
@@ -39,15 +39,14 @@ SELECT to_char(CASE WHEN $2::boolean THEN (
 FROM today t`;
 }
 
-/** The window's first and last day (`YYYY-MM-DD`, both included) as of `today`. */
+/** The window's first and last day (`YYYY-MM-DD`, both included) as of `at`. */
 export async function windowBounds(
   query: QueryFn,
   window: SpendWindow,
-  today?: string,
+  at: Date,
 ): Promise<{ firstDay: string; lastDay: string }> {
-  const result = await query(windowBoundsSql(today), [window.days, window.businessDays], {
-    asText: true,
-  });
+  const params = [window.days, window.businessDays, at.toISOString()];
+  const result = await query(windowBoundsSql(), params, { asText: true });
   const row = result.rows[0];
   return { firstDay: String(row?.first_day), lastDay: String(row?.last_day) };
 }

@@ -6,6 +6,7 @@ import {
   queryWithContract,
   type RejectFn,
 } from './query-contract.js';
+import { usesAtParameter } from './sql-text.js';
 
 /**
  * The `queries` option of a SQL collector: each default query may be replaced
@@ -20,7 +21,7 @@ export function queryOverridesSchema<K extends string>(defaults: Record<K, Query
         .min(1)
         .optional()
         .describe(
-          `Replaces query "${name}": label columns [${spec.labels.join(', ')}], value columns [${spec.values.join(', ')}].`,
+          `Replaces query "${name}": label columns [${spec.labels.join(', ')}], value columns [${spec.values.join(', ')}].${usesAtParameter(spec.sql) ? ' Use `$at` for the instant computed as of (without it: live-only).' : ''}`,
         ),
     ]),
   ) as Record<K, z.ZodOptional<z.ZodString>>;
@@ -41,7 +42,10 @@ export function resolveQuery<K extends string>(
   return sql ? { ...spec, sql } : spec;
 }
 
-/** Runs the (possibly overridden) query `name` and validates its rows. */
+/**
+ * Runs the (possibly overridden) query `name` and validates its rows; `at` is
+ * the instant its `$at` stands for.
+ */
 export async function runNamedQuery<K extends string>(
   query: QueryFn,
   defaults: Record<K, QuerySpec>,
@@ -49,6 +53,8 @@ export async function runNamedQuery<K extends string>(
   name: K,
   params: readonly unknown[],
   reject: RejectFn,
+  at?: Date,
 ): Promise<ContractRow[]> {
-  return queryWithContract(query, name, resolveQuery(defaults, overrides, name), params, reject);
+  const spec = resolveQuery(defaults, overrides, name);
+  return queryWithContract(query, name, spec, params, reject, at);
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { codeOnly, highestPlaceholder, withoutTrailingSemicolons } from './sql-text.js';
+import {
+  bindAtParameter,
+  codeOnly,
+  highestPlaceholder,
+  usesAtParameter,
+  withoutTrailingSemicolons,
+} from './sql-text.js';
 
 describe('highestPlaceholder', () => {
   it.each([
@@ -44,5 +50,35 @@ describe('withoutTrailingSemicolons', () => {
     ['SELECT 1; SELECT 2', 'SELECT 1; SELECT 2'],
   ])('%j becomes %j', (sql, expected) => {
     expect(withoutTrailingSemicolons(sql)).toBe(expected);
+  });
+});
+
+describe('the named parameter $at', () => {
+  it.each([
+    ['SELECT 1 WHERE t <= $at', true],
+    ["SELECT 1 WHERE t > $at - interval '1 day'", true],
+    ['SELECT ($at)::date', true],
+    ["SELECT '$at' AS a", false],
+    ['SELECT 1 -- as of $at', false],
+    ['SELECT $at$ quoted $at$ AS a', false],
+    ['SELECT x$at FROM t', false],
+    ['SELECT $atom', false],
+  ])('%j uses it: %s', (sql, expected) => {
+    expect(usesAtParameter(sql)).toBe(expected);
+  });
+
+  it('becomes the parameter after the highest numbered one, as a timestamptz, everywhere it is used', () => {
+    expect(bindAtParameter("SELECT $2 WHERE a > $at - $1 AND b <= $at AND c = '$at'")).toEqual({
+      sql: "SELECT $2 WHERE a > ($3::timestamptz) - $1 AND b <= ($3::timestamptz) AND c = '$at'",
+      position: 3,
+    });
+    expect(bindAtParameter('SELECT $at::date')).toEqual({
+      sql: 'SELECT ($1::timestamptz)::date',
+      position: 1,
+    });
+  });
+
+  it('leaves SQL without it as it is', () => {
+    expect(bindAtParameter('SELECT $1')).toEqual({ sql: 'SELECT $1', position: undefined });
   });
 });

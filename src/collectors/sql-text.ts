@@ -38,3 +38,34 @@ export function withoutTrailingSemicolons(sql: string): string {
     .map((char, at) => (cut.has(at) ? ' ' : char))
     .join('');
 }
+
+/**
+ * `$at`, the named parameter for the instant a query computes as of (see
+ * as-of.ts). Named, not numbered, so that it is spelled the same in every
+ * default query, override and custom query, and adding it moved no existing
+ * `$n`. Not part of an identifier (`x$at`) or of a dollar quote (`$at$`).
+ */
+const atParameter = /(?<![A-Za-z0-9_$])\$at(?![A-Za-z0-9_$])/g;
+
+/** Whether the SQL code (not its literals or comments) uses `$at`. */
+export function usesAtParameter(sql: string): boolean {
+  return codeOnly(sql).search(atParameter) >= 0;
+}
+
+/**
+ * The SQL with each `$at` turned into the bind parameter after its highest
+ * `$n`, as a timestamptz (so `$at - interval '7 days'` needs no cast), and
+ * that parameter's number; `position` is undefined when `$at` is not used.
+ */
+export function bindAtParameter(sql: string): { sql: string; position: number | undefined } {
+  const matches = [...codeOnly(sql).matchAll(atParameter)];
+  if (matches.length === 0) return { sql, position: undefined };
+  const position = highestPlaceholder(sql) + 1;
+  let out = '';
+  let from = 0;
+  for (const match of matches) {
+    out += `${sql.slice(from, match.index)}($${position}::timestamptz)`;
+    from = match.index + match[0].length;
+  }
+  return { sql: out + sql.slice(from), position };
+}

@@ -67,7 +67,7 @@ describe('custom queries in the configuration', () => {
     [
       'a bind parameter',
       { sql: 'SELECT plan, count(*) AS signups FROM users WHERE plan <> $1 GROUP BY plan' },
-      /custom\.signups\.sql: takes no bind parameters/,
+      /custom\.signups\.sql: takes no numbered bind parameters/,
     ],
     ['no metrics', { metrics: [] }, /custom\.signups\.metrics/],
     ['an unknown key', { interval: 60 }, /custom\.signups: unknown key\(s\) "interval"/],

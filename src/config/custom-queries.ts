@@ -85,9 +85,12 @@ const customQuerySchema = z
     sql: z
       .string()
       .min(1)
-      .refine((sql) => highestPlaceholder(sql) === 0, 'takes no bind parameters ($1, $2, ...)')
+      .refine(
+        (sql) => highestPlaceholder(sql) === 0,
+        'takes no numbered bind parameters ($1, $2, ...); $at is the one parameter it may use',
+      )
       .describe(
-        'One SELECT (WITH and VALUES too), run as a subquery in a read-only transaction, under the statementTimeoutSeconds of the database it runs on (database or events). No bind parameters. Labels are the text PostgreSQL prints (a date as 2026-11-01, timestamptz in UTC); to_char chooses another format.',
+        "One SELECT (WITH and VALUES too), run as a subquery in a read-only transaction, under the statementTimeoutSeconds of the database it runs on (database or events). No numbered bind parameters; `$at` is the instant the run computes as of (a timestamptz: the run's start, or a past step in a backfill), and a query that uses it for every time bound can be backfilled (a query without it is live-only). Labels are the text PostgreSQL prints (a date as 2026-11-01, timestamptz in UTC); to_char chooses another format.",
       ),
     labels: z
       .array(labelColumn)

@@ -84,6 +84,48 @@ Environment variables: ${supportedEnvironment.map((name) => `\`${name}\``).join(
 
 ${table.join('\n')}
 
+## Collection as of an instant
+
+Every collector computes its values as of an instant: a live run as of its start (the runner's
+clock), a backfill as of each past step. The default queries take it as the named parameter \`$at\`
+(a timestamptz) instead of \`now()\` or \`current_date\`: trailing windows end at it, rows created
+after it do not count and rows deleted after it still do, dates are its UTC date (marketing spend's
+business and calendar days, feature usage days), cohorts are the UTC months up to its month, email
+campaign funnels stand as they stood then (each step counted when its time is at or before it),
+tickets are in the status they had then (the current status with the steps stamped after it,
+\`first_response_at\` and \`resolved_at\`, undone) and \`config_kpi_targets\` exports the MRR target
+of its month. What has no history is read as it is now: an organization's \`payment_status\` (health
+score) and a ticket's \`priority\`. \`billing_mrr\` computes as of now only.
+
+The \`_in_window\` gauges count the rows of the n days of 24 hours up to the instant, in one pass for
+all windows: \`collectors.analytics_event_counters.windowsDays\`, \`collectors.postgres_referrals.windowsDays\`
+and \`collectors.postgres_support_tickets.createdWindowsDays\` (default \`[7, 30]\`; the recording
+rules and boards read \`7d\` and \`30d\`). The events ones read the events table by
+\`(event_name, occurred_at)\`: migration 004 adds that index to the reference schema; on your own
+events table, create it (\`CREATE INDEX CONCURRENTLY ... ON <table> (event_name, occurred_at)\`), or
+every run reads the whole history of the funnel and page events.
+
+**Query overrides and custom SQL** may use \`$at\` too, spelled the same everywhere (outside string
+literals and comments): it is bound after the numbered parameters of the query, which keep their
+meaning (\`$1\` is still the window in days where the default says so), and cast to timestamptz, so
+\`$at - interval '7 days'\` and \`($at AT TIME ZONE 'UTC')::date\` need no cast. A custom query takes no
+numbered parameter, only \`$at\`. An override of a default query that uses \`$at\`, or a custom query,
+that does not use it runs live as before, computing as of the database's \`now()\`, but is
+live-only: a backfill skips its collector with one line naming the key
+(\`backfillability\` in \`src/collectors/as-of.ts\`). The queries that take their instant another way
+(marketing spend's \`$1\` and \`$2\` days, the referral and ticket counters' \`$1\` to \`$2\` ranges) are
+backfillable whatever their override.
+
+**Lifetime counters** (\`chom_funnel_*_total\`, \`chom_users_*_total\`, \`chom_user_logins_total\`,
+\`chom_feature_usage_total\`, \`chom_landing_page_*_total\`, \`chom_referrals_*_total\`,
+\`chom_support_tickets_created_total\`) count incrementally when live (events by id, referrals and
+tickets by the database clock) and never fall, even when rows are deleted or purged. That cannot be
+replayed for a past instant, so a backfill uses their as-of form (\`src/collectors/counters-as-of.ts\`):
+the rows that exist now with \`occurred_at\`, \`sent_at\`/\`completed_at\` or \`created_at\` at or
+before the instant. The two agree unless rows were deleted, or written with a past timestamp after
+the fact (and live, an event stamped in the future already counts). Every gauge of those collectors
+is the same code live and in a backfill.
+
 ## Example: a company with Stripe and no app database
 
 \`collectors.only\` names the collectors to run. None of these reads the app database, so

@@ -19,7 +19,7 @@ export const seed000: Seed = {
         { rule: 'chom:referrals_completed:sum30d' },
         { rule: 'chom:referrals_completed_growth:ratio30d' },
       ],
-      note: 'Successful = completed (the invited person signed up), over the trailing 30 days; empty until the referrals collector exports chom_referrals_completed_in_window.',
+      note: 'Successful = completed (the invited person signed up), over the trailing 30 days (chom_referrals_completed_in_window, counted by the referrals collector over the true window).',
     },
     {
       item: 'MRR, big number and trend',

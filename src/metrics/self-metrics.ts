@@ -60,6 +60,13 @@ export const selfMetricSpecs: readonly MetricSpec[] = [
     unit: 'seconds',
   },
   {
+    name: 'chom_collector_timeout_seconds',
+    help: 'Timeout the runner applies to each run of the collector (collectors.<name>.timeoutSeconds, or the collector default); a run longer than this fails.',
+    type: 'gauge',
+    labelNames: ['collector'],
+    unit: 'seconds',
+  },
+  {
     name: 'chom_config_last_reload_successful',
     help: 'Whether the last configuration reload succeeded (1) or was refused (0); 1 at startup.',
     type: 'gauge',
@@ -112,6 +119,7 @@ export interface SelfMetrics {
   readonly rowsRejected: Counter<'collector' | 'reason'>;
   readonly series: Gauge<'collector'>;
   readonly interval: Gauge<'collector'>;
+  readonly timeout: Gauge<'collector'>;
   readonly reloadSuccessful: Gauge;
   readonly reloadTimestamp: Gauge;
   readonly stripeRequests: Counter<'kind'>;
@@ -148,6 +156,7 @@ export function createSelfMetrics(registry: Registry, version: string): SelfMetr
     rowsRejected: counter(registry, 'chom_collector_rows_rejected_total'),
     series: gauge(registry, 'chom_collector_series'),
     interval: gauge(registry, 'chom_collector_interval_seconds'),
+    timeout: gauge(registry, 'chom_collector_timeout_seconds'),
     reloadSuccessful: gauge(registry, 'chom_config_last_reload_successful'),
     reloadTimestamp: gauge(registry, 'chom_config_last_reload_success_timestamp_seconds'),
     stripeRequests: counter(registry, 'chom_stripe_requests_total'),

@@ -1,59 +1,60 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestExporter } from '../helpers/build-exporter.js';
-import { parseExposition, seriesOf } from '../helpers/exposition.js';
+import { runCollectorAt } from '../helpers/collect-at.js';
+import { seriesOf } from '../helpers/exposition.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
-/** YYYY-MM of the UTC month `offset` months from now. */
-function monthLabel(offset: number): string {
-  const now = new Date();
-  const date = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1));
-  return date.toISOString().slice(0, 7);
-}
+/** The instant the cohorts are computed as of: mid-March 2024. */
+const at = new Date('2024-03-15T12:00:00.000Z');
 
 describe('cohort retention', () => {
   let db: TestDatabase;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    // Times are anchored on month starts so the cohorts do not depend on the day the test runs.
     await db.sql(`
-      INSERT INTO organizations (id, slug, name) OVERRIDING SYSTEM VALUE VALUES (1, 'o', 'O');
+      INSERT INTO organizations (id, slug, name, created_at) OVERRIDING SYSTEM VALUE
+        VALUES (1, 'o', 'O', '2023-12-01T00:00:00Z');
       INSERT INTO users (id, organization_id, email, created_at) OVERRIDING SYSTEM VALUE VALUES
-        (1, 1, 'a@o.test', date_trunc('month', now()) - interval '2 months' + interval '1 day'),
-        (2, 1, 'b@o.test', date_trunc('month', now()) - interval '2 months' + interval '1 day'),
-        (3, 1, 'c@o.test', date_trunc('month', now()) - interval '1 month' + interval '1 day');
+        (1, 1, 'a@o.test', '2024-01-02T00:00:00Z'),
+        (2, 1, 'b@o.test', '2024-01-02T00:00:00Z'),
+        (3, 1, 'c@o.test', '2024-02-02T00:00:00Z'),
+        -- Signs up after the instant: in no cohort yet.
+        (4, 1, 'd@o.test', '2024-03-20T00:00:00Z');
       INSERT INTO user_sessions (user_id, organization_id, started_at, ended_at) VALUES
-        (1, 1, date_trunc('month', now()) - interval '2 months' + interval '2 days', NULL),
-        (1, 1, date_trunc('month', now()) - interval '1 month' + interval '2 days', NULL),
-        (1, 1, date_trunc('month', now()) + interval '1 minute', NULL),
-        (2, 1, date_trunc('month', now()) - interval '2 months' + interval '3 days', NULL);
+        (1, 1, '2024-01-03T00:00:00Z', NULL),
+        (1, 1, '2024-02-03T00:00:00Z', NULL),
+        (1, 1, '2024-03-01T00:01:00Z', NULL),
+        (2, 1, '2024-01-04T00:00:00Z', NULL),
+        -- After the instant, in its month: does not count.
+        (2, 1, '2024-03-20T00:00:00Z', NULL);
     `);
   });
   afterAll(async () => {
     await db.drop();
   });
 
-  it('exports one ratio per cohort and month offset, up to the current month', async () => {
-    const { exporter, close } = buildTestExporter(db.url, {
-      collectors: { analytics_event_counters: { enabled: false } },
-    });
+  it('exports one ratio per cohort and month offset, up to the month of the instant', async () => {
+    const { config, exporter, close } = buildTestExporter(db.url);
     try {
-      await exporter.runOnce();
-      const samples = parseExposition(await exporter.exposition());
-      const older = monthLabel(-2);
-      const newer = monthLabel(-1);
+      const samples = await runCollectorAt(
+        config,
+        exporter.sourceClients,
+        'postgres_cohort_retention',
+        at,
+      );
       expect(seriesOf(samples, 'chom_cohort_retention_ratio')).toEqual({
         // a and b active in their signup month; only a afterwards.
-        [`{"cohort":"${older}","month_offset":"0"}`]: 1,
-        [`{"cohort":"${older}","month_offset":"1"}`]: 0.5,
-        [`{"cohort":"${older}","month_offset":"2"}`]: 0.5,
+        '{"cohort":"2024-01","month_offset":"0"}': 1,
+        '{"cohort":"2024-01","month_offset":"1"}': 0.5,
+        '{"cohort":"2024-01","month_offset":"2"}': 0.5,
         // c never had a session.
-        [`{"cohort":"${newer}","month_offset":"0"}`]: 0,
-        [`{"cohort":"${newer}","month_offset":"1"}`]: 0,
+        '{"cohort":"2024-02","month_offset":"0"}': 0,
+        '{"cohort":"2024-02","month_offset":"1"}': 0,
       });
       expect(seriesOf(samples, 'chom_cohort_size')).toEqual({
-        [`{"cohort":"${older}"}`]: 2,
-        [`{"cohort":"${newer}"}`]: 1,
+        '{"cohort":"2024-01"}': 2,
+        '{"cohort":"2024-02"}': 1,
       });
     } finally {
       await close();

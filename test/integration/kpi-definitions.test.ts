@@ -194,7 +194,9 @@ describe('KPI definitions on a hand-built data set', () => {
   ])(
     'on %s, %i days (business: %s) run from %s to %s',
     async (anchor, days, business, first, last) => {
-      const result = await db.sql(windowBoundsSql(`'${anchor}'`), [days, business]);
+      // Late in the UTC day: the window's days are those of the UTC date of the instant.
+      const at = `${anchor}T23:59:59.999Z`;
+      const result = await db.sql(windowBoundsSql(), [days, business, at]);
       expect(result.rows[0]).toEqual({ first_day: first, last_day: last });
     },
   );
