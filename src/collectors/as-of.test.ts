@@ -20,15 +20,12 @@ function verdict(raw: Record<string, unknown>, name: string) {
 }
 
 describe('backfillability', () => {
-  it('takes every collector with its default queries, except billing', () => {
+  it('takes every collector with its default queries, billing included', () => {
     const live = [...collectorsOf({}).values()]
       .filter(({ collector, options }) => !isBackfillable(collector, options))
       .map(({ collector }) => collector.name);
-    expect(live).toEqual(['billing_mrr']);
-    expect(verdict({}, 'billing_mrr')).toEqual({
-      backfillable: false,
-      reason: expect.stringMatching(/^billing_mrr is live-only: /),
-    });
+    expect(live).toEqual([]);
+    expect(verdict({}, 'billing_mrr')).toEqual({ backfillable: true });
   });
 
   it('makes a collector live-only when an override drops the $at its default uses', () => {

@@ -45,12 +45,12 @@ const defaultQueries: Readonly<Record<string, Readonly<Record<string, QuerySpec>
 };
 
 /** Collectors that compute as of `at` without a query of their own (no override to check). */
-const withoutQueries = new Set(['analytics_event_counters', 'config_kpi_targets']);
+const withoutQueries = new Set(['analytics_event_counters', 'config_kpi_targets', 'billing_mrr']);
 
 /** Collectors that compute only as of now, and why. */
-const liveOnly: Readonly<Record<string, string>> = {
-  billing_mrr: 'billing is computed from the current state of subscriptions, as of now only',
-};
+// Empty since billing computes as of an instant from subscription timelines (README, "Billing as of
+// an instant"); kept so that a collector without an as-of form says so in one line.
+const liveOnly: Readonly<Record<string, string>> = {};
 
 /**
  * The as-of forms of the collectors whose live runs keep state (lifetime
