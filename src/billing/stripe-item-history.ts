@@ -151,6 +151,8 @@ export function withItemHistory(
       i < last && next && next.signature !== period.signature
         ? changeWithin(changes, from, end)
         : undefined;
+    // The newest period with other items is empty when its change is undated.
+    if ((cut ?? end) <= from) continue;
     history.push({
       from: period.from,
       to: new Date(cut ?? end),

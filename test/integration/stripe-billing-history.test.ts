@@ -288,6 +288,34 @@ describe('billing_mrr as of a past instant, from Stripe with paid invoices', () 
     );
   });
 
+  it('computes on the current items, without failing, when the key may not read invoices', async () => {
+    const denied = await FakeStripe.start({ apiKey, data: data() });
+    try {
+      denied.deny('invoices');
+      const instant = new Date('2025-02-20T12:00:00Z');
+      clock = instant.getTime();
+      const { samples, rejected } = await collectAt(
+        billingMrr,
+        config,
+        sourcesFor(denied),
+        instant,
+      );
+      expect(rejected).toEqual([]);
+      expect(denied.requestsTo('invoices').map((r) => r.status)).toEqual([403]);
+      // sub_up's current items stand in for the starter plan it had then.
+      expect(
+        nonZero(seriesOfSamples(samples, 'chom_revenue_mrr'))[
+          key({ tier: 'business', currency: 'USD' })
+        ],
+      ).toBeCloseTo((9900 * 3 * 0.8) / 100, 9);
+      expect(nonZero(seriesOfSamples(samples, 'chom_billing_history_basis'))).toEqual({
+        [key({ source: 'stripe', basis: 'current_items' })]: 2,
+      });
+    } finally {
+      await denied.close();
+    }
+  });
+
   it('reads the paid invoices once, then one request a round for the new ones', async () => {
     const own = await FakeStripe.start({ apiKey, data: data() });
     try {
