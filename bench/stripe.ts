@@ -6,6 +6,13 @@
  * changed (capped at 100).
  *
  *   npx tsx bench/stripe.ts [sizes=1000,10000,100000]  → bench/results/stripe.json
+ *
+ * The source is read as `loadSnapshot(signal)`, without a history request. The billing collector
+ * asks for one (item history from paid invoices, README "Billing as of an instant"): that adds,
+ * to the first round, one `GET /v1/invoices?status=paid` page per 100 invoices created since the
+ * month's opening or the trailing window's start less 32 days (about one invoice per monthly
+ * subscription), and to every later round one page of the invoices created since the previous
+ * list (one request when nothing is new), not measured here.
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -91,7 +91,7 @@ function couponOf(discount: Stripe.Discount, catalogue: StripeCatalogue, where: 
  * Maps a discount (object, or id of one the catalogue knows). A multi-currency
  * coupon's amount off in the subscription's currency is in `currency_options`.
  */
-function discountFromStripe(
+export function discountFromStripe(
   ref: string | Stripe.Discount,
   currency: string,
   catalogue: StripeCatalogue,

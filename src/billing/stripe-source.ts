@@ -1,7 +1,11 @@
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
 import type { Config } from '../config/schema.js';
-import type { BillingSnapshotSource, BillingSourceObserver } from '../sources/sources.js';
+import type {
+  BillingHistoryRequest,
+  BillingSnapshotSource,
+  BillingSourceObserver,
+} from '../sources/sources.js';
 import { version } from '../version.js';
 import {
   addEventChanges,
@@ -18,6 +22,7 @@ import {
   subscriptionFromStripe,
 } from './stripe-mapping.js';
 import { isAvoidableRefusal, isRefusal, StripeReader, StripeSourceError } from './stripe-reader.js';
+import { StripeInvoiceHistory } from './stripe-invoice-history.js';
 import { isDunning, StripeInvoiceReader } from './stripe-invoices.js';
 import type { BillingInvoice, BillingSnapshot } from './types.js';
 
@@ -46,7 +51,11 @@ export type StripeSourceOptions = Omit<
 
 /** A Stripe source; `reject` receives objects left out (the log gets them when it is not given). */
 export interface StripeBillingSource extends BillingSnapshotSource {
-  loadSnapshot(signal: AbortSignal, reject?: Reject): Promise<BillingSnapshot>;
+  loadSnapshot(
+    signal: AbortSignal,
+    reject?: Reject,
+    history?: BillingHistoryRequest,
+  ): Promise<BillingSnapshot>;
   observe(observer: BillingSourceObserver): void;
   /**
    * Takes an event delivered by a (verified) webhook: the objects it names are
@@ -134,6 +143,11 @@ export function createStripeBillingSource(
   const invoiceReader = new StripeInvoiceReader(reader, stripe, log);
   const now = options.now ?? Date.now;
   const fullSyncIntervalMs = (options.fullSyncIntervalSeconds ?? 0) * 1000;
+  // Paid invoices for item history (plan changes), read only when billing asks for a past.
+  const invoiceHistory = new StripeInvoiceHistory(reader, stripe, log, {
+    now,
+    retryRefusedMs: Math.max(fullSyncIntervalMs, 60 * 60 * 1000),
+  });
   let mirror: Mirror | undefined;
   /** Objects to fetch again, kept across a failed round so no change is lost. */
   let pending = noChanges();
@@ -372,7 +386,7 @@ export function createStripeBillingSource(
     return true;
   }
 
-  function snapshotOf(state: Mirror, reject: Reject): BillingSnapshot {
+  function snapshotOf(state: Mirror, reject: Reject, withHistory: boolean): BillingSnapshot {
     const customers = [...state.customers.values()];
     const catalogue = buildCatalogue({
       prices: [...state.prices.values()],
@@ -381,10 +395,13 @@ export function createStripeBillingSource(
       invoices: state.invoices,
     });
     const key = options.channelMetadataKey ?? 'channel';
+    const subscriptions = [...state.subscriptions.values()]
+      .map((sub) => subscriptionFromStripe(sub, catalogue, reject))
+      .filter((sub) => sub !== undefined);
     return {
-      subscriptions: [...state.subscriptions.values()]
-        .map((sub) => subscriptionFromStripe(sub, catalogue, reject))
-        .filter((sub) => sub !== undefined),
+      subscriptions: withHistory
+        ? invoiceHistory.apply(subscriptions, state.subscriptions, catalogue, reject)
+        : subscriptions,
       customers: customers
         .map((customer) => customerFromStripe(customer, key, reject))
         .filter((customer) => customer !== undefined),
@@ -392,7 +409,7 @@ export function createStripeBillingSource(
   }
 
   return {
-    async loadSnapshot(signal, reject) {
+    async loadSnapshot(signal, reject, history) {
       if (closed) throw new StripeSourceError('the Stripe source is closed');
       read = true;
       const report: Reject =
@@ -410,8 +427,9 @@ export function createStripeBillingSource(
         fullSyncOwed = false;
         mode = 'full';
       }
+      if (history) await invoiceHistory.refresh(history.since, signal);
       log.debug({ mode, requests: requests - before }, 'Stripe sync done');
-      return snapshotOf(mirror, report);
+      return snapshotOf(mirror, report, history !== undefined);
     },
     observe(next) {
       observer = next;

@@ -102,9 +102,9 @@ export interface BillingSubscription {
   /** Subscription-level discounts; the customer's discount when the subscription has none. */
   readonly discounts: readonly BillingDiscount[];
   /**
-   * When the current items came into force (Stripe: the newest item's creation, when later
-   * than the start). Before it the subscription had other items: `itemHistory` gives them
-   * where paid invoices show them. Absent when the source cannot tell (the billing mirror).
+   * When the current items came into force (Stripe: the last plan change its paid invoices
+   * show, `withItemHistory`). Before it the subscription had other items: `itemHistory` gives
+   * them where paid invoices show them. Absent when no change is known (the billing mirror).
    */
   readonly itemsSince?: Date;
   /** Items in force over past billing periods, rebuilt from paid invoices' line items. */

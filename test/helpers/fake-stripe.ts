@@ -6,7 +6,8 @@ import { subscriptionStatuses } from '../../src/billing/types.js';
 /**
  * A loopback HTTP server that answers the endpoints the exporter reads the way
  * Stripe does (the four lists and their retrieve-by-id, the events list with
- * `types[]` and `created[gte]`, cursor pagination, newest first, expand, error
+ * `types[]` and `created[gte]`, paid invoices by `status` and `created[…]` with their lines and
+ * discounts expandable, cursor pagination, newest first, expand, error
  * bodies, Bearer auth), so the real SDK can be pointed at it. It holds fully
  * expanded fixture objects and collapses what a request did not expand.
  * `emit` changes an object and records the event Stripe would, so incremental
@@ -104,7 +105,14 @@ const rules: Record<FakeStripeResource, ResourceRules> = {
   },
   invoices: {
     object: 'invoice',
-    expandable: ['customer', 'parent.subscription_details.subscription'],
+    expandable: [
+      'customer',
+      'parent.subscription_details.subscription',
+      'discounts',
+      'discounts.source.coupon',
+      'lines.data.discounts',
+      'lines.data.discounts.source.coupon',
+    ],
     includable: [],
     omitted: [],
   },
@@ -552,9 +560,10 @@ export class FakeStripe {
     return subscriptions.filter((s) => s.status === status);
   }
 
-  /** GET /v1/invoices filters: `subscription` (the parent), `customer` and `status`. */
+  /** GET /v1/invoices filters: `subscription` (the parent), `customer`, `status` and `created[…]`. */
   private filterInvoices(query: Record<string, string>) {
     const { subscription, customer, status } = query;
+    const created = createdFilter(query);
     if (status !== undefined && !invoiceStatuses.includes(status)) {
       throw new FakeStripeError(400, {
         type: 'invalid_request_error',
@@ -569,7 +578,8 @@ export class FakeStripe {
         (subscription === undefined ||
           idOf(invoice.parent?.subscription_details?.subscription) === subscription) &&
         (customer === undefined || idOf(invoice.customer) === customer) &&
-        (status === undefined || invoice.status === status),
+        (status === undefined || invoice.status === status) &&
+        created(invoice.created),
     );
   }
 
@@ -601,6 +611,29 @@ export class FakeStripe {
     }
     return value;
   }
+}
+
+/** Stripe's range filter on `created`: `created[gte|gt|lte|lt]`, integers (Unix seconds). */
+function createdFilter(query: Record<string, string>): (created: number) => boolean {
+  const bounds: [string, (created: number, bound: number) => boolean][] = [
+    ['gte', (c, b) => c >= b],
+    ['gt', (c, b) => c > b],
+    ['lte', (c, b) => c <= b],
+    ['lt', (c, b) => c < b],
+  ];
+  const checks = bounds.flatMap(([name, holds]) => {
+    const value = query[`created[${name}]`];
+    if (value === undefined) return [];
+    if (!/^\d+$/.test(value)) {
+      throw new FakeStripeError(400, {
+        type: 'invalid_request_error',
+        message: `Invalid integer: ${value}`,
+        param: `created[${name}]`,
+      });
+    }
+    return [(created: number) => holds(created, Number(value))];
+  });
+  return (created) => checks.every((check) => check(created));
 }
 
 function permissionDenied(key: string | undefined): FakeStripeError {
