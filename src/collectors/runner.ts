@@ -174,6 +174,7 @@ export class CollectorRunner {
           kpi: this.deps.kpi,
           reject,
           now,
+          at: new Date(started),
         }),
         signal,
         this.settings.timeoutSeconds,

@@ -29,6 +29,11 @@ export interface CollectorContext<Options, State = undefined> {
   readonly reject: (reason: string, detail: Record<string, unknown>, rows?: number) => void;
   /** The clock, in epoch milliseconds (the runner's, so that tests can fix it). */
   readonly now: () => number;
+  /**
+   * The instant the values are computed as of: the run's start for a live run, a past step in a
+   * backfill. Queries take it as a bound parameter instead of now()/current_date.
+   */
+  readonly at: Date;
 }
 
 /** What a reload hands from the previous runner of a collector to the next. */
