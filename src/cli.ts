@@ -55,7 +55,7 @@ Writes prometheus/rules/*.rules.yml, docs/runbooks.md, grafana/dashboards/*.json
 Kubernetes objects (deploy/kubernetes/base/prometheus-rule.yaml and grafana-dashboards.yaml) under
 DIR (default: the current folder) with the thresholds and targets of your kpi configuration.`,
   backfill: `Usage: chom-exporter backfill --from DATE [--to DATE|now] [--step 1h] --out DIR
-         [--config FILE] [--concurrency N] [--promtool PATH] [--prometheus PATH]
+         [--config FILE] [--concurrency N] [--job NAME] [--promtool PATH] [--prometheus PATH]
 
 Evaluates every enabled collector that can compute its values as of a past instant at each step
 (--from, --from + step, ... up to --to), read-only, and writes OpenMetrics files into DIR/openmetrics.
@@ -63,6 +63,8 @@ With promtool (on PATH or --promtool) it turns them into TSDB blocks in DIR/data
 prometheus too it adds the recording rules' history. Collectors that can only run live (custom SQL)
 are skipped, one line each. DATE: 2024-01-31 (midnight UTC) or an ISO 8601 time with its zone.
 --step: 30s, 15m, 1h (default), 1d. --concurrency: collector runs at once (default 2).
+--job: the job label Prometheus gives the exporter's scrape (default chom-exporter), so that the
+history and the live series are the same series.
 Interrupted (Ctrl-C), it keeps the finished chunks; the same command again continues there.
 Exit 0 done, 2 refused (the flag is named), 130 interrupted.`,
 };
@@ -81,6 +83,7 @@ async function main(argv: string[]): Promise<number> {
       concurrency: { type: 'string' },
       promtool: { type: 'string' },
       prometheus: { type: 'string' },
+      job: { type: 'string' },
     },
   });
   const command = positionals[0] ?? 'serve';

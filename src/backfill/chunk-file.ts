@@ -20,6 +20,8 @@ export class ChunkFile {
     private readonly scratchDir: string,
     private readonly target: string,
     private readonly specs: ReadonlyMap<string, MetricSpec>,
+    /** Labels on every sample, as a scrape adds them (`job`). */
+    private readonly targetLabels: Readonly<Record<string, string>> = {},
   ) {
     rmSync(scratchDir, { recursive: true, force: true });
     mkdirSync(scratchDir, { recursive: true });
@@ -30,8 +32,11 @@ export class ChunkFile {
     const lines = new Map<string, string[]>();
     for (const sample of samples) {
       const list = lines.get(sample.metric);
-      if (list) list.push(sampleLine(this.spec(sample.metric), sample, atMs));
-      else lines.set(sample.metric, [sampleLine(this.spec(sample.metric), sample, atMs)]);
+      if (list) list.push(sampleLine(this.spec(sample.metric), sample, atMs, this.targetLabels));
+      else
+        lines.set(sample.metric, [
+          sampleLine(this.spec(sample.metric), sample, atMs, this.targetLabels),
+        ]);
     }
     for (const [metric, text] of lines) writeSync(this.file(metric).fd, text.join(''));
   }

@@ -17,6 +17,7 @@ export interface BackfillFlags {
   readonly concurrency?: string;
   readonly promtool?: string;
   readonly prometheus?: string;
+  readonly job?: string;
 }
 
 /** Checks the flags against each other and the clock; throws BackfillUsageError naming the flag. */
@@ -71,9 +72,16 @@ export function parseBackfillFlags(flags: BackfillFlags, now: number) {
   const prometheus = findExecutable('prometheus', flags.prometheus);
   if (flags.prometheus && !prometheus)
     throw new BackfillUsageError('--prometheus', `${flags.prometheus} is not an executable file`);
+  const job = flags.job ?? 'chom-exporter';
+  if (!/^[^\n"\\]{1,128}$/.test(job))
+    throw new BackfillUsageError(
+      '--job',
+      'a job name of 1 to 128 characters, without quotes or backslashes',
+    );
   return {
     from,
     to,
+    job,
     stepMs,
     out: flags.out,
     concurrency,

@@ -32,11 +32,21 @@ export function familyHeader(spec: MetricSpec): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** One sample line at `atMs` (written in seconds, as OpenMetrics timestamps are). */
-export function sampleLine(spec: MetricSpec, sample: Sample, atMs: number): string {
-  const labels = spec.labelNames
-    .map((name) => `${name}="${escapeLabelValue(sample.labels[name] ?? '')}"`)
-    .join(',');
+/**
+ * One sample line at `atMs` (written in seconds, as OpenMetrics timestamps
+ * are). `target` holds the labels a scrape would attach (`job`), so that the
+ * history and the live series are one series in Prometheus.
+ */
+export function sampleLine(
+  spec: MetricSpec,
+  sample: Sample,
+  atMs: number,
+  target: Readonly<Record<string, string>> = {},
+): string {
+  const labels = [
+    ...Object.entries(target).map(([name, value]) => `${name}="${escapeLabelValue(value)}"`),
+    ...spec.labelNames.map((name) => `${name}="${escapeLabelValue(sample.labels[name] ?? '')}"`),
+  ].join(',');
   return `${spec.name}${labels ? `{${labels}}` : ''} ${formatValue(sample.value)} ${atMs / 1000}\n`;
 }
 

@@ -29,6 +29,8 @@ export interface BackfillRequest {
   readonly stepMs: number;
   readonly out: string;
   readonly concurrency: number;
+  /** The `job` label a scrape of the exporter gets: the history continues the live series. */
+  readonly job: string;
   /** Paths of the binaries, when found; without promtool only OpenMetrics files are written. */
   readonly promtool?: string;
   readonly prometheus?: string;
@@ -92,6 +94,7 @@ export async function runBackfill(
     io.stderr.write(`skipping collector ${collector}: ${reason}\n`);
   const hash = configHash({
     collectors: collectors.map(({ collector, options }) => [collector.name, options]),
+    job: request.job,
     labels: config.labels,
     kpi: config.kpi,
   });
@@ -285,7 +288,9 @@ async function writeOpenMetrics(args: {
     while (end + 1 < total && Math.floor(stepAt(end + 1) / chunkMs) === window) end += 1;
     const name = `${new Date(stepAt(index)).toISOString().replace(/[:.]/g, '-')}.om`;
     const target = join(omDir, name);
-    const chunk = new ChunkFile(join(request.out, '.chunk-scratch'), target, specs);
+    const chunk = new ChunkFile(join(request.out, '.chunk-scratch'), target, specs, {
+      job: request.job,
+    });
     const inFlight = new Map<number, Promise<Sample[]>>();
     let launched = index;
     try {

@@ -31,12 +31,18 @@ export function formatDuration(ms: number): string {
 }
 
 /**
- * An instant: `now`, a date (`2024-05-01`, midnight UTC) or an ISO 8601 time
+ * An instant: `now`, `now-<duration>` (`now-400d`), a date (`2024-05-01`, midnight UTC) or an ISO 8601 time
  * with a zone (`2024-05-01T12:00:00Z`, `...+02:00`). A time without a zone is
  * refused: whose midnight it means would depend on the machine.
  */
 export function parseInstant(text: string, now: number): number | undefined {
   if (text === 'now') return now;
+  // `now-400d`: for scripts and compose files that cannot compute a date.
+  const relative = /^now-(.+)$/.exec(text);
+  if (relative) {
+    const ago = parseDuration(relative[1] as string);
+    return ago === undefined ? undefined : now - ago;
+  }
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
     const ms = Date.parse(`${text}T00:00:00Z`);
     return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text ? undefined : ms;
