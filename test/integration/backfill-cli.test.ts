@@ -82,6 +82,12 @@ describe('chom-exporter backfill (CLI)', () => {
     await db?.drop();
   });
 
+  it('describes itself with --help', () => {
+    const result = run(['--help'], db.url);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('Usage: chom-exporter backfill --from DATE');
+  });
+
   it.each([
     [['--to', to, '--out', 'x'], '--from: required'],
     [['--from', 'yesterday', '--out', 'x'], '--from: "yesterday" is not a date'],
