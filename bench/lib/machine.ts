@@ -16,7 +16,7 @@ export async function machine() {
     node: process.version,
     postgres: String(rows[0].server_version),
     // `wrk -v` prints its version and exits with 1.
-    wrk: spawnSync('wrk', ['-v'], { encoding: 'utf8' }).stdout.split('\n')[0]?.trim(),
+    wrk: spawnSync('wrk', ['-v'], { encoding: 'utf8' }).stdout?.split('\n')[0]?.trim(),
     date: new Date().toISOString(),
   };
 }
