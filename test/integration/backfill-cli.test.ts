@@ -210,10 +210,12 @@ describe('chom-exporter backfill (CLI)', () => {
       { length: total },
       (_, i) => Date.parse(`${from}T00:00:00Z`) + i * stepMs,
     );
-    const signups = series.get('chom_funnel_signups_total');
+    const signups = series.get('chom_funnel_signups_total{job="chom-exporter"}');
     expect([...(signups?.keys() ?? [])]).toEqual(grid);
     for (const [key, points] of series) expect([...points.keys()], key).toEqual(grid);
-    expect(series.has('chom_custom_backfill_test')).toBe(false);
+    expect([...series.keys()].some((key) => key.startsWith('chom_custom_backfill_test'))).toBe(
+      false,
+    );
     // The grouped pass counts the events at or before each step, as SQL counts them here.
     for (const at of [grid[0], grid[100], grid[2000], grid.at(-1)] as number[]) {
       const { rows } = await db.sql(
@@ -222,9 +224,9 @@ describe('chom-exporter backfill (CLI)', () => {
         [new Date(at).toISOString()],
       );
       expect(signups?.get(at), new Date(at).toISOString()).toBe(rows[0].n);
-      expect(series.get('chom_users_signups_total{channel="organic"}')?.get(at)).toBe(
-        rows[0].organic,
-      );
+      expect(
+        series.get('chom_users_signups_total{job="chom-exporter",channel="organic"}')?.get(at),
+      ).toBe(rows[0].organic);
     }
 
     // Run again: nothing left to do, nothing written twice.
