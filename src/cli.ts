@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { runBackfillCommand } from './backfill/command.js';
+import { BackfillUsageError } from './backfill/usage-error.js';
 import { enabledCollectors, readsAppDatabase } from './collectors/collector-set.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
@@ -21,6 +23,7 @@ Commands:
   once           run every collector once, print the exposition, exit 1 if any failed
   generate       write the Prometheus rules, runbooks, Grafana dashboards and their Kubernetes
                  objects for your KPI config
+  backfill       compute the metrics' history from the sources into Prometheus blocks
 
 Options:
   --config FILE  YAML configuration file (or CHOM_CONFIG)
@@ -51,13 +54,37 @@ when any collector failed. For debugging queries and overrides.`,
 Writes prometheus/rules/*.rules.yml, docs/runbooks.md, grafana/dashboards/*.json and their
 Kubernetes objects (deploy/kubernetes/base/prometheus-rule.yaml and grafana-dashboards.yaml) under
 DIR (default: the current folder) with the thresholds and targets of your kpi configuration.`,
+  backfill: `Usage: chom-exporter backfill --from DATE [--to DATE|now] [--step 1h] --out DIR
+         [--config FILE] [--concurrency N] [--job NAME] [--promtool PATH] [--prometheus PATH]
+
+Evaluates every enabled collector that can compute its values as of a past instant at each step
+(--from, --from + step, ... up to --to), read-only, and writes OpenMetrics files into DIR/openmetrics.
+With promtool (on PATH or --promtool) it turns them into TSDB blocks in DIR/data, and with
+prometheus too it adds the recording rules' history. Collectors that can only run live (custom SQL)
+are skipped, one line each. DATE: 2024-01-31 (midnight UTC) or an ISO 8601 time with its zone.
+--step: 30s, 15m, 1h (default), 1d. --concurrency: collector runs at once (default 2).
+--job: the job label Prometheus gives the exporter's scrape (default chom-exporter), so that the
+history and the live series are the same series.
+Interrupted (Ctrl-C), it keeps the finished chunks; the same command again continues there.
+Exit 0 done, 2 refused (the flag is named), 130 interrupted.`,
 };
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { config: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      config: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      step: { type: 'string' },
+      concurrency: { type: 'string' },
+      promtool: { type: 'string' },
+      prometheus: { type: 'string' },
+      job: { type: 'string' },
+    },
   });
   const command = positionals[0] ?? 'serve';
   if (!(command in help) || command === 'main') {
@@ -91,6 +118,12 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(`wrote ${path}\n`);
       }
       return 0;
+    case 'backfill':
+      return runBackfillCommand(
+        config,
+        values,
+        createLogger(config.log.level, pino.destination(2)),
+      );
     case 'once':
       // stdout carries the exposition; logs go to stderr so the two never mix.
       return runOnceCommand(config, createLogger(config.log.level, pino.destination(2)));
@@ -132,7 +165,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     // A bad configuration (a key, a file it names) is the operator's to fix: exit 2, naming it.
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof BackfillUsageError) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = 2;
       return;

@@ -82,6 +82,11 @@ environment variables, which win over the file. Unknown keys are errors. A secre
 
 Environment variables: ${supportedEnvironment.map((name) => `\`${name}\``).join(', ')}.
 
+\`chom-exporter backfill\` reads the same configuration: the enabled collectors and their options
+decide what is backfilled (a change of them, of \`labels\` or of \`kpi\` makes a folder's recorded
+backfill refuse to resume), the database URLs say what it reads; it needs no state database and
+writes nothing to any database. Its own settings are flags (\`chom-exporter backfill --help\`).
+
 ${table.join('\n')}
 
 ## Collection as of an instant

@@ -87,7 +87,7 @@ export class SeriesPublisher {
   }
 }
 
-function rejectionReason(spec: MetricSpec, sample: Sample): string | undefined {
+export function rejectionReason(spec: MetricSpec, sample: Sample): string | undefined {
   if (!Number.isFinite(sample.value)) return 'not_finite';
   if (spec.type === 'counter' && sample.value < 0) return 'negative_counter';
   const names = Object.keys(sample.labels);
@@ -97,7 +97,7 @@ function rejectionReason(spec: MetricSpec, sample: Sample): string | undefined {
   return undefined;
 }
 
-function seriesKey(sample: Sample): string {
+export function seriesKey(sample: Sample): string {
   const labels = Object.entries(sample.labels).sort(([a], [b]) => a.localeCompare(b));
   return JSON.stringify([sample.metric, labels]);
 }
