@@ -100,7 +100,9 @@ campaign funnels stand as they stood then (each step counted when its time is at
 tickets are in the status they had then (the current status with the steps stamped after it,
 \`first_response_at\` and \`resolved_at\`, undone) and \`config_kpi_targets\` exports the MRR target
 of its month. What has no history is read as it is now: an organization's \`payment_status\` (health
-score) and a ticket's \`priority\`. \`billing_mrr\` computes as of now only.
+score) and a ticket's \`priority\`. \`billing_mrr\` computes as of
+the instant from subscription timelines (the README section "Billing as of an instant" says what
+each billing source can reconstruct).
 
 The \`_in_window\` gauges count the rows of the n days of 24 hours up to the instant, in one pass for
 all windows: \`collectors.analytics_event_counters.windowsDays\`, \`collectors.postgres_referrals.windowsDays\`
