@@ -1,6 +1,5 @@
 import type { AnyCollector, CollectorContext } from '../collectors/types.js';
 import type { Sample } from '../metrics/spec.js';
-import { eventCounterSeries } from './event-counter-series.js';
 
 /** Evenly spaced instants: `firstMs`, `firstMs + stepMs`, ... (`count` of them). */
 export interface StepGrid {
@@ -31,7 +30,6 @@ export type CollectSeries<Options = unknown, State = unknown> = (
 // collector also exports the trailing-window gauges (`_in_window`), which that pass does not
 // compute, so the backfill evaluates the collector's as-of form at every step instead.
 const builtInHooks: Readonly<Record<string, CollectSeries>> = {};
-export const eventCounterSeriesHook: CollectSeries = eventCounterSeries as CollectSeries;
 
 export function seriesHookOf(collector: AnyCollector): CollectSeries | undefined {
   const own = (collector as AnyCollector & { collectSeries?: CollectSeries }).collectSeries;

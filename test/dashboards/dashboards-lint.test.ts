@@ -5,10 +5,11 @@ import { collectors } from '../../src/collectors/index.js';
 import { parseConfig } from '../../src/config/load.js';
 import { datasourceRef } from '../../src/dashboards/common.js';
 import { dashboards } from '../../src/dashboards/index.js';
-import { dashboardUids, datasourceUid } from '../../src/kpi/ids.js';
 import { alertRules } from '../../src/kpi/alert-rules.js';
+import { dashboardUids, datasourceUid } from '../../src/kpi/ids.js';
 import { recordingRules } from '../../src/kpi/recording-rules.js';
 import { selfMetricSpecs } from '../../src/metrics/self-metrics.js';
+import { pendingSourceMetrics } from '../helpers/pending-source-metrics.js';
 import { exclusions, isExcluded } from './lint-exclusions.js';
 import {
   allPanels,
@@ -22,7 +23,6 @@ import {
   targetsOf,
   variablesOf,
 } from './model.js';
-import { pendingSourceMetrics } from '../helpers/pending-source-metrics.js';
 import { aggregationsDropping, analyse, uncollapsedSelectors } from './promql.js';
 
 const { kpi } = parseConfig({});

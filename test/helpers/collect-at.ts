@@ -1,12 +1,12 @@
 import pino from 'pino';
+import { Registry } from 'prom-client';
+import { enabledCollectors } from '../../src/collectors/collector-set.js';
+import { CollectorRunner } from '../../src/collectors/runner.js';
 import type { AnyCollector } from '../../src/collectors/types.js';
 import type { Config } from '../../src/config/schema.js';
+import { createSelfMetrics } from '../../src/metrics/self-metrics.js';
 import type { Sample } from '../../src/metrics/spec.js';
 import type { Sources } from '../../src/sources/sources.js';
-import { CollectorRunner } from '../../src/collectors/runner.js';
-import { Registry } from 'prom-client';
-import { createSelfMetrics } from '../../src/metrics/self-metrics.js';
-import { enabledCollectors } from '../../src/collectors/collector-set.js';
 import { type ParsedSample, parseExposition } from './exposition.js';
 
 /**

@@ -10,10 +10,9 @@ import {
 import { backfillCollectors, runBackfill } from '../../src/backfill/run-backfill.js';
 import { parseConfig } from '../../src/config/load.js';
 import { seedDemoData } from '../../src/demo/seed.js';
-import { recordingRules } from '../../src/kpi/recording-rules.js';
 import { closeSources, createSources } from '../../src/sources/create-sources.js';
 import { allQueries, expand } from '../dashboards/model.js';
-import { analyse } from '../dashboards/promql.js';
+import { sourceMetricsReader } from '../dashboards/source-metrics.js';
 import { pendingSourceMetrics } from '../helpers/pending-source-metrics.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
@@ -34,16 +33,7 @@ const builtins = { rateInterval: '3d', range: '30d' };
 const config = parseConfig({});
 const { kpi } = config;
 
-const rulesByName = new Map(recordingRules(kpi).map((rule) => [rule.record, rule.expr]));
-function sourceMetrics(expr: string, seen = new Set<string>()): Set<string> {
-  for (const { metric } of analyse(expr).selectors) {
-    if (!metric || seen.has(metric)) continue;
-    seen.add(metric);
-    const rule = rulesByName.get(metric);
-    if (rule) sourceMetrics(rule, seen);
-  }
-  return seen;
-}
+const { rulesByName, sourceMetrics } = sourceMetricsReader(kpi);
 
 const backfilled = new Set(
   backfillCollectors(config).run.flatMap(({ collector }) => collector.metrics.map((m) => m.name)),

@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { parseConfig } from '../../src/config/load.js';
 import { dashboardUids } from '../../src/kpi/ids.js';
-import { recordingRules } from '../../src/kpi/recording-rules.js';
 import { type RunningService, startService } from '../../src/serve.js';
 import {
   allQueries,
@@ -25,7 +24,7 @@ import {
   type RunningPrometheus,
   startPrometheus,
 } from '../dashboards/prometheus-server.js';
-import { analyse } from '../dashboards/promql.js';
+import { sourceMetricsReader } from '../dashboards/source-metrics.js';
 import { addActivity, demoDatabaseUrl } from '../helpers/demo-activity.js';
 import { pendingSourceMetrics } from '../helpers/pending-source-metrics.js';
 import { waitUntil } from '../helpers/processes.js';
@@ -135,16 +134,7 @@ const matches = (board: string, panel: string, refId: string) =>
   );
 
 /** The metrics a query reads, through the recording rules it names. */
-const rulesByName = new Map(recordingRules(kpi).map((rule) => [rule.record, rule.expr]));
-function sourceMetrics(expr: string, seen = new Set<string>()): Set<string> {
-  for (const { metric } of analyse(expr).selectors) {
-    if (!metric || seen.has(metric)) continue;
-    seen.add(metric);
-    const rule = rulesByName.get(metric);
-    if (rule) sourceMetrics(rule, seen);
-  }
-  return seen;
-}
+const { sourceMetrics } = sourceMetricsReader(kpi);
 
 /** Why a query must be empty on this young Prometheus, if it must. */
 function emptyBecause(q: { board: string; panel: string; refId: string; expanded: string }) {

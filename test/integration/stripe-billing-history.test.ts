@@ -5,8 +5,8 @@ import { createStripeBillingSource } from '../../src/billing/stripe-source.js';
 import { billingMrr } from '../../src/collectors/billing-mrr.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
-import type { Sources } from '../../src/sources/sources.js';
 import { noDatabase } from '../../src/sources/no-database.js';
+import type { Sources } from '../../src/sources/sources.js';
 import {
   coupon,
   customer,
