@@ -14,7 +14,7 @@ import pino from 'pino';
 import { parseConfig } from '../src/config/load.js';
 import { migrate } from '../src/db/migrate.js';
 import { seedDemoData } from '../src/demo/seed.js';
-import { Exporter } from '../src/exporter.js';
+import { Exporter } from '../src/engine/exporter.js';
 import { buildApp } from '../src/http/app.js';
 import { closeSources, createSources } from '../src/sources/create-sources.js';
 import { TcpProxy } from '../test/helpers/tcp-proxy.js';

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { runBackfillCommand } from './backfill/command.js';
 import { BackfillUsageError } from './backfill/usage-error.js';
-import { enabledCollectors, readsAppDatabase } from './collectors/collector-set.js';
+import { enabledCollectors, readsAppDatabase } from './engine/collector-set.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { readTlsFiles } from './config/tls-files.js';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
-import { Exporter } from './exporter.js';
+import { Exporter } from './engine/exporter.js';
 import { resolveDatabase } from './serve.js';
 import { closeSources, createSources } from './sources/create-sources.js';
 import { stripeFromConfig } from './sources/stripe-from-config.js';

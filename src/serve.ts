@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
-import { coalesced } from './coalesced.js';
+import { coalesced } from './engine/coalesced.js';
 import { changesNeedingRestart, restartMessage } from './config/needs-restart.js';
 import type { Config } from './config/schema.js';
 import { readTlsFiles, type TlsMaterial } from './config/tls-files.js';
 import { migrate } from './db/migrate.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './demo/embedded-database.js';
 import { seedDemoData } from './demo/seed.js';
-import { readsAppDatabase } from './collectors/collector-set.js';
-import { Exporter } from './exporter.js';
+import { readsAppDatabase } from './engine/collector-set.js';
+import { Exporter } from './engine/exporter.js';
 import { buildApp } from './http/app.js';
 import { closeSources, createSources } from './sources/create-sources.js';
 import type { Sources } from './sources/sources.js';

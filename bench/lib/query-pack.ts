@@ -10,7 +10,7 @@ import pino from 'pino';
 import { stringify } from 'yaml';
 import type { QuerySpec } from '../../src/collectors/query-contract.js';
 import { parseConfig } from '../../src/config/load.js';
-import { Exporter } from '../../src/exporter.js';
+import { Exporter } from '../../src/engine/exporter.js';
 import { closeSources, createSources } from '../../src/sources/create-sources.js';
 import type { QueryFn, SqlSource } from '../../src/sources/sources.js';
 

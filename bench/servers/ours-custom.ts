@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { collectors } from '../../src/collectors/index.js';
 import { parseConfig } from '../../src/config/load.js';
-import { Exporter } from '../../src/exporter.js';
+import { Exporter } from '../../src/engine/exporter.js';
 import { buildApp } from '../../src/http/app.js';
 import { createSources } from '../../src/sources/create-sources.js';
 

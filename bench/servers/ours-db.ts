@@ -3,7 +3,7 @@
 // so any transaction the database sees during the load comes from scrapes.
 import pino from 'pino';
 import { parseConfig } from '../../src/config/load.js';
-import { Exporter } from '../../src/exporter.js';
+import { Exporter } from '../../src/engine/exporter.js';
 import { buildApp } from '../../src/http/app.js';
 import { createSources } from '../../src/sources/create-sources.js';
 

@@ -1,7 +1,7 @@
 // chom-exporter's HTTP app serving N synthetic series from its render-once cache.
 import pino from 'pino';
 import { parseConfig } from '../../src/config/load.js';
-import { Exporter } from '../../src/exporter.js';
+import { Exporter } from '../../src/engine/exporter.js';
 import { buildApp } from '../../src/http/app.js';
 import { createSources } from '../../src/sources/create-sources.js';
 import { syntheticCollector } from './synthetic.js';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { collectAsOf } from '../collectors/as-of.js';
-import type { EnabledCollector } from '../collectors/collector-set.js';
+import type { EnabledCollector } from '../engine/collector-set.js';
 import type { CollectorContext } from '../collectors/types.js';
 import type { LabelSets } from '../config/schema.js';
 import type { KpiConfig } from '../kpi/kpi-config.js';

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Logger } from 'pino';
 import { backfillability } from '../collectors/as-of.js';
-import { type EnabledCollector, enabledCollectors } from '../collectors/collector-set.js';
+import { type EnabledCollector, enabledCollectors } from '../engine/collector-set.js';
 import type { Config } from '../config/schema.js';
 import { recordingRulesYaml } from '../generate/prometheus-rules.js';
 import type { MetricSpec, Sample } from '../metrics/spec.js';

@@ -11,7 +11,7 @@ import {
   price,
   snapshot,
   subscription,
-} from './test-fixtures.js';
+} from '../../test/fixtures/billing-builders.js';
 import type { TierMapping } from './tiers.js';
 import type { BillingPrice } from './types.js';
 

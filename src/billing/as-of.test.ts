@@ -3,7 +3,15 @@ import { computeTotals } from './aggregate.js';
 import { itemsAt } from './items-at.js';
 import { statusAt } from './status-at.js';
 import { subscriptionMrr } from './subscription-mrr.js';
-import { daysFromNow, item, NOW, policy, price, snapshot, subscription } from './test-fixtures.js';
+import {
+  daysFromNow,
+  item,
+  NOW,
+  policy,
+  price,
+  snapshot,
+  subscription,
+} from '../../test/fixtures/billing-builders.js';
 
 const starter = item({ price: price({ id: 'p_starter', tier: 'starter', unitAmount: 1000 }) });
 const business = item({ price: price({ id: 'p_business', tier: 'business', unitAmount: 9900 }) });

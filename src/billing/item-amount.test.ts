@@ -6,7 +6,7 @@ import {
   monthsPerInterval,
   tieredAmount,
 } from './item-amount.js';
-import { policy, price } from './test-fixtures.js';
+import { policy, price } from '../../test/fixtures/billing-builders.js';
 import type { PriceTier } from './types.js';
 
 const defaults = policy();

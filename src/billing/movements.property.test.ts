@@ -8,7 +8,7 @@ import {
 } from './aggregate.js';
 import { computeMovements, type MovementReport, movementKinds } from './movements.js';
 import type { BillingPolicy } from './policy.js';
-import { DAY_MS, mrrMap, NOW, policy } from './test-fixtures.js';
+import { DAY_MS, mrrMap, NOW, policy } from '../../test/fixtures/billing-builders.js';
 import type {
   BillingDiscount,
   BillingItem,

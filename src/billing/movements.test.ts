@@ -17,7 +17,7 @@ import {
   price,
   snapshot,
   subscription,
-} from './test-fixtures.js';
+} from '../../test/fixtures/billing-builders.js';
 
 const none = new Set<string>();
 const noMovement: Record<MovementKind, number> = {

@@ -9,7 +9,7 @@ import {
   policy,
   price,
   subscription,
-} from './test-fixtures.js';
+} from '../../test/fixtures/billing-builders.js';
 import type { SubscriptionStatus } from './types.js';
 import { subscriptionStatuses } from './types.js';
 

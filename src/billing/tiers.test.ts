@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { price } from './test-fixtures.js';
+import { price } from '../../test/fixtures/billing-builders.js';
 import { type TierMapping, tierOf } from './tiers.js';
 
 const vocabulary = ['starter', 'professional', 'enterprise'];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.js';
 import { backfillability, isBackfillable } from './as-of.js';
-import { enabledCollectors } from './collector-set.js';
+import { enabledCollectors } from '../engine/collector-set.js';
 
 /** Each enabled collector of a config with its parsed options. */
 function collectorsOf(raw: Record<string, unknown>) {

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { TlsMaterial } from '../config/tls-files.js';
-import type { Exporter } from '../exporter.js';
+import type { Exporter } from '../engine/exporter.js';
 import { registerAuth } from './auth.js';
 import type { AuthConfig } from './credentials.js';
 import { registerHealthRoutes } from './health.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Exporter } from '../exporter.js';
+import type { Exporter } from '../engine/exporter.js';
 
 /** Liveness answers while the process serves; readiness waits for the first collection round. */
 export function registerHealthRoutes(app: FastifyInstance, exporter: Exporter): void {

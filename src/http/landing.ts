@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Exporter } from '../exporter.js';
+import type { Exporter } from '../engine/exporter.js';
 
 const escapeHtml = (text: string) =>
   text.replace(

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Exporter } from '../exporter.js';
+import type { Exporter } from '../engine/exporter.js';
 
 /** The text format 0.0.4, which Prometheus 2 and 3 both accept. */
 export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';

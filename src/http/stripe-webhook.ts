@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import Stripe from 'stripe';
-import { type Exporter, type WebhookOutcome, webhookOutcomes } from '../exporter.js';
+import { type Exporter, type WebhookOutcome, webhookOutcomes } from '../engine/exporter.js';
 import { ThrottledWarning } from './throttled-warning.js';
 
 /** The signing secret and tolerance in force; undefined when webhooks are off. */

@@ -2,7 +2,7 @@ import pino, { type Logger } from 'pino';
 import { collectors } from '../../src/collectors/index.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
-import { Exporter } from '../../src/exporter.js';
+import { Exporter } from '../../src/engine/exporter.js';
 import { closeSources, createSources } from '../../src/sources/create-sources.js';
 import type { Sources } from '../../src/sources/sources.js';
 import { stripeFromConfig } from '../../src/sources/stripe-from-config.js';

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { Registry } from 'prom-client';
-import { enabledCollectors } from '../../src/collectors/collector-set.js';
-import { CollectorRunner } from '../../src/collectors/runner.js';
+import { enabledCollectors } from '../../src/engine/collector-set.js';
+import { CollectorRunner } from '../../src/engine/runner.js';
 import type { AnyCollector } from '../../src/collectors/types.js';
 import type { Config } from '../../src/config/schema.js';
 import { createSelfMetrics } from '../../src/metrics/self-metrics.js';

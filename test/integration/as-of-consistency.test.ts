@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectAsOf, isBackfillable } from '../../src/collectors/as-of.js';
-import { type EnabledCollector, enabledCollectors } from '../../src/collectors/collector-set.js';
+import { type EnabledCollector, enabledCollectors } from '../../src/engine/collector-set.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { closeSources, createSources } from '../../src/sources/create-sources.js';

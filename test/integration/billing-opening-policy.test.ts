@@ -9,7 +9,7 @@ import {
   price,
   snapshot,
   subscription,
-} from '../../src/billing/test-fixtures.js';
+} from '../fixtures/billing-builders.js';
 import { buildTestExporter, onlyCollectors } from '../helpers/build-exporter.js';
 import { parseExposition, sampleValue } from '../helpers/exposition.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';

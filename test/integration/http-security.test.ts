@@ -8,7 +8,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { readTlsFiles } from '../../src/config/tls-files.js';
-import { Exporter } from '../../src/exporter.js';
+import { Exporter } from '../../src/engine/exporter.js';
 import { buildApp } from '../../src/http/app.js';
 import { closeSources, createSources } from '../../src/sources/create-sources.js';
 import { stripeFromConfig } from '../../src/sources/stripe-from-config.js';

@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
-import { Exporter } from '../../src/exporter.js';
+import { Exporter } from '../../src/engine/exporter.js';
 import { buildApp } from '../../src/http/app.js';
 import { closeSources, createSources } from '../../src/sources/create-sources.js';
 import type { Sources, SqlSource } from '../../src/sources/sources.js';

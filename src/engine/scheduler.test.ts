@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CollectorRunner } from './collectors/runner.js';
+import type { CollectorRunner } from './runner.js';
 import { scheduleRunners } from './scheduler.js';
 
 /** A runner every second whose runs last longer than that, so node-cron skips ticks and says so. */

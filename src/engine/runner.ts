@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { LabelSets } from '../config/schema.js';
-import { cronIntervalSeconds } from '../cron-interval.js';
+import { cronIntervalSeconds } from './cron-interval.js';
 import type { KpiConfig } from '../kpi/kpi-config.js';
 import { SeriesPublisher } from '../metrics/publisher.js';
 import type { SelfMetrics } from '../metrics/self-metrics.js';
 import type { Sources } from '../sources/sources.js';
-import type { AnyCollector, CollectorRuntimeSettings } from './types.js';
+import type { AnyCollector, CollectorRuntimeSettings } from '../collectors/types.js';
 
 export interface RunnerDeps {
   readonly registry: Registry;

@@ -1,7 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
-import type { CollectorRunner } from './collectors/runner.js';
-import { cronLogger } from './logger.js';
+import type { CollectorRunner } from './runner.js';
+import { cronLogger } from '../logger.js';
 
 /** One cron task per runner; a run that is still going when the next is due is skipped. */
 export function scheduleRunners(

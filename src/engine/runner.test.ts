@@ -7,7 +7,7 @@ import { createSelfMetrics } from '../metrics/self-metrics.js';
 import { type MetricSpec, type Sample, sample } from '../metrics/spec.js';
 import type { Sources, SqlSource } from '../sources/sources.js';
 import { CollectorRunner, CollectorTimeoutError, type RunnerDeps } from './runner.js';
-import type { AnyCollector, CollectorContext } from './types.js';
+import type { AnyCollector, CollectorContext } from '../collectors/types.js';
 
 const metrics: MetricSpec[] = [
   { name: 'chom_fake_value', help: 'A value.', type: 'gauge', labelNames: ['kind'], unit: 'count' },

@@ -2,14 +2,14 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import { createRunners, runAll } from './collectors/collector-set.js';
-import type { CollectorRunner } from './collectors/runner.js';
-import type { AnyCollector } from './collectors/types.js';
-import type { Config } from './config/schema.js';
-import { createSelfMetrics, type SelfMetrics } from './metrics/self-metrics.js';
+import { createRunners, runAll } from './collector-set.js';
+import type { CollectorRunner } from './runner.js';
+import type { AnyCollector } from '../collectors/types.js';
+import type { Config } from '../config/schema.js';
+import { createSelfMetrics, type SelfMetrics } from '../metrics/self-metrics.js';
 import { scheduleRunners } from './scheduler.js';
-import type { Sources } from './sources/sources.js';
-import { version } from './version.js';
+import type { Sources } from '../sources/sources.js';
+import { version } from '../version.js';
 
 const gzipAsync = promisify(gzip);
 

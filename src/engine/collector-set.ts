@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import { isSelected } from '../config/collector-selection.js';
 import type { Config } from '../config/schema.js';
-import { customSqlCollectors } from './custom-sql.js';
-import { collectors as allCollectors } from './index.js';
+import { customSqlCollectors } from '../collectors/custom-sql.js';
+import { collectors as allCollectors } from '../collectors/index.js';
 import { CollectorRunner, type RunnerDeps } from './runner.js';
-import type { AnyCollector, CollectorRuntimeSettings } from './types.js';
+import type { AnyCollector, CollectorRuntimeSettings } from '../collectors/types.js';
 
 /** A collector that runs under a configuration, with its effective settings and options. */
 export interface EnabledCollector {
