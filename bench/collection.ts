@@ -15,7 +15,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { parseConfig } from '../src/config/load.js';
 import { Exporter } from '../src/engine/exporter.js';
-import { closeSources, createSources } from '../src/sources/create-sources.js';
+import { closeSources, createSources } from '../src/app/create-sources.js';
 import { onlyCollectors } from '../test/helpers/build-exporter.js';
 import { createBenchDatabase } from './lib/database.js';
 import { machine } from './lib/machine.js';

@@ -16,7 +16,7 @@ import { migrate } from '../src/db/migrate.js';
 import { seedDemoData } from '../src/demo/seed.js';
 import { Exporter } from '../src/engine/exporter.js';
 import { buildApp } from '../src/http/app.js';
-import { closeSources, createSources } from '../src/sources/create-sources.js';
+import { closeSources, createSources } from '../src/app/create-sources.js';
 import { TcpProxy } from '../test/helpers/tcp-proxy.js';
 
 const seconds = Number(process.argv[2] ?? 60);

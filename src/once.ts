@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
 import { Exporter } from './engine/exporter.js';
 import { resolveDatabase } from './serve.js';
-import { closeSources, createSources } from './sources/create-sources.js';
-import { stripeFromConfig } from './sources/stripe-from-config.js';
+import { closeSources, createSources } from './app/create-sources.js';
+import { stripeFromConfig } from './billing/stripe-from-config.js';
 
 /** Runs every collector once, prints the exposition, and reports failures by exit code. */
 export async function runOnceCommand(config: Config, log: Logger): Promise<number> {

@@ -9,9 +9,9 @@ import { seedDemoData } from './demo/seed.js';
 import { readsAppDatabase } from './engine/collector-set.js';
 import { Exporter } from './engine/exporter.js';
 import { buildApp } from './http/app.js';
-import { closeSources, createSources } from './sources/create-sources.js';
-import type { Sources } from './sources/sources.js';
-import { stripeFromConfig } from './sources/stripe-from-config.js';
+import { closeSources, createSources } from './app/create-sources.js';
+import type { Sources } from './collectors/sources.js';
+import { stripeFromConfig } from './billing/stripe-from-config.js';
 
 const demoNotice =
   'DEMO MODE: serving synthetic demo data from an embedded PostgreSQL. ' +

@@ -8,11 +8,11 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { stringify } from 'yaml';
-import type { QuerySpec } from '../../src/collectors/query-contract.js';
+import type { QuerySpec } from '../../src/sources/query-contract.js';
 import { parseConfig } from '../../src/config/load.js';
 import { Exporter } from '../../src/engine/exporter.js';
-import { closeSources, createSources } from '../../src/sources/create-sources.js';
-import type { QueryFn, SqlSource } from '../../src/sources/sources.js';
+import { closeSources, createSources } from '../../src/app/create-sources.js';
+import type { QueryFn, SqlSource } from '../../src/collectors/sources.js';
 
 export interface PackQuery {
   readonly name: string;

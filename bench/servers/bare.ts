@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import pino from 'pino';
 import { parseConfig } from '../../src/config/load.js';
 import { Exporter } from '../../src/engine/exporter.js';
-import { createSources } from '../../src/sources/create-sources.js';
+import { createSources } from '../../src/app/create-sources.js';
 import { syntheticCollector } from './synthetic.js';
 
 const count = Number(process.argv[2]);

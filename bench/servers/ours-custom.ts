@@ -8,7 +8,7 @@ import { collectors } from '../../src/collectors/index.js';
 import { parseConfig } from '../../src/config/load.js';
 import { Exporter } from '../../src/engine/exporter.js';
 import { buildApp } from '../../src/http/app.js';
-import { createSources } from '../../src/sources/create-sources.js';
+import { createSources } from '../../src/app/create-sources.js';
 
 const url = String(process.argv[2]);
 const custom: unknown = JSON.parse(readFileSync(String(process.argv[3]), 'utf8'));

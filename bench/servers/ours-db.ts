@@ -5,7 +5,7 @@ import pino from 'pino';
 import { parseConfig } from '../../src/config/load.js';
 import { Exporter } from '../../src/engine/exporter.js';
 import { buildApp } from '../../src/http/app.js';
-import { createSources } from '../../src/sources/create-sources.js';
+import { createSources } from '../../src/app/create-sources.js';
 
 const url = String(process.argv[2]);
 const config = parseConfig({ database: { url } });

@@ -6,7 +6,7 @@ import type { LabelSets } from '../config/schema.js';
 import type { KpiConfig } from '../kpi/kpi-config.js';
 import { cutLabelValue, rejectionReason, seriesKey } from '../metrics/publisher.js';
 import type { MetricSpec, Sample } from '../metrics/spec.js';
-import type { Sources } from '../sources/sources.js';
+import type { Sources } from '../collectors/sources.js';
 
 export interface EvaluationDeps {
   readonly sources: Sources;

@@ -6,7 +6,7 @@ import { type EnabledCollector, enabledCollectors } from '../engine/collector-se
 import type { Config } from '../config/schema.js';
 import { recordingRulesYaml } from '../generate/prometheus-rules.js';
 import type { MetricSpec, Sample } from '../metrics/spec.js';
-import type { Sources } from '../sources/sources.js';
+import type { Sources } from '../collectors/sources.js';
 import { ChunkFile } from './chunk-file.js';
 import { acceptedSamples, contextAt, type EvaluationDeps, evaluateAt } from './evaluate.js';
 import { Progress } from './progress.js';

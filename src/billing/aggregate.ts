@@ -1,4 +1,4 @@
-import { boundLabel } from '../collectors/bounded-labels.js';
+import { boundLabel } from '../shared/bounded-labels.js';
 import { type ItemBasis, itemsAt } from './items-at.js';
 import type { BillingPolicy } from './policy.js';
 import { statusAt } from './status-at.js';

@@ -1,4 +1,4 @@
-import { boundCurrency } from '../collectors/bounded-labels.js';
+import { boundCurrency } from '../shared/bounded-labels.js';
 import { type Sample, sample } from '../metrics/spec.js';
 import type { MrrTotals } from './aggregate.js';
 import { toMajorUnits } from './currency.js';

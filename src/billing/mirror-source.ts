@@ -1,4 +1,4 @@
-import type { QueryFn } from '../sources/sources.js';
+import type { QueryFn } from '../collectors/sources.js';
 import { paymentFailingSince } from './dunning.js';
 import { invoicesBySubscription } from './mirror-invoices.js';
 import {

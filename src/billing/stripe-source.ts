@@ -5,7 +5,7 @@ import type {
   BillingHistoryRequest,
   BillingSnapshotSource,
   BillingSourceObserver,
-} from '../sources/sources.js';
+} from '../collectors/sources.js';
 import { version } from '../version.js';
 import {
   addEventChanges,

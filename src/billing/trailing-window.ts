@@ -1,4 +1,4 @@
-import { boundLabel } from '../collectors/bounded-labels.js';
+import { boundLabel } from '../shared/bounded-labels.js';
 import { countByTier, customerMrrAt, customerTiersAt, paidFrom } from './aggregate.js';
 import type { BillingPolicy } from './policy.js';
 import type { TierMapping } from './tiers.js';

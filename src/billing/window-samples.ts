@@ -1,4 +1,4 @@
-import { boundCurrency, OTHER } from '../collectors/bounded-labels.js';
+import { boundCurrency, OTHER } from '../shared/bounded-labels.js';
 import { type Sample, sample } from '../metrics/spec.js';
 import { toMajorUnits } from './currency.js';
 import type { TrailingWindowFigures } from './trailing-window.js';

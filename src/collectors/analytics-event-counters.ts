@@ -18,7 +18,7 @@ import {
 } from './event-counter-specs.js';
 import type { EventGroupRow } from './event-counts.js';
 import { countEventWindows } from './event-windows.js';
-import { parseNumericCell } from './query-contract.js';
+import { parseNumericCell } from '../sources/query-contract.js';
 import type { Collector } from './types.js';
 
 /** Grouped counts of events with ids in (after, upTo]; `after` undefined counts from the start. */

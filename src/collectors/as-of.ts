@@ -20,8 +20,8 @@ import { npsQueries } from './postgres-nps.js';
 import { referralQueries } from './postgres-referrals.js';
 import { supportTicketQueries } from './postgres-support-tickets.js';
 import { timeToValueQueries } from './postgres-time-to-value.js';
-import type { QuerySpec } from './query-contract.js';
-import { usesAtParameter } from './sql-text.js';
+import type { QuerySpec } from '../sources/query-contract.js';
+import { usesAtParameter } from '../shared/sql-text.js';
 import type { AnyCollector, CollectorContext } from './types.js';
 
 /**

@@ -11,7 +11,7 @@
  * same code as the live run's.
  */
 import { type Sample, sample } from '../metrics/spec.js';
-import { boundLabel } from './bounded-labels.js';
+import { boundLabel } from '../shared/bounded-labels.js';
 import {
   type EventCounterOptions,
   eventCounterDefinitions,
@@ -32,9 +32,9 @@ import {
   ticketGauges,
   ticketPriorities,
 } from './postgres-support-tickets.js';
-import { columnValue, parseNumericCell } from './query-contract.js';
+import { columnValue, parseNumericCell } from '../sources/query-contract.js';
 import { runNamedQuery } from './sql-queries.js';
-import { bindAtParameter } from './sql-text.js';
+import { bindAtParameter } from '../shared/sql-text.js';
 import type { CollectorContext } from './types.js';
 
 type Context<Options> = Pick<

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { CustomQuery } from '../config/custom-queries.js';
 import { type Sample, sample } from '../metrics/spec.js';
-import { applyContract, boundStatement, type ContractRow } from './query-contract.js';
-import { withoutTrailingSemicolons } from './sql-text.js';
+import { applyContract, boundStatement, type ContractRow } from '../sources/query-contract.js';
+import { withoutTrailingSemicolons } from '../shared/sql-text.js';
 import type { Collector } from './types.js';
 
 /** A custom query's settings live in `custom.<name>`, so it has no options of its own. */

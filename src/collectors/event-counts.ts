@@ -1,4 +1,4 @@
-import { boundLabel } from './bounded-labels.js';
+import { boundLabel } from '../shared/bounded-labels.js';
 
 /** A counter derived from one event, optionally labelled by one of its properties. */
 export interface EventCounterDefinition {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Sample, sample } from '../metrics/spec.js';
-import { columnValue, type QuerySpec } from './query-contract.js';
+import { columnValue, type QuerySpec } from '../sources/query-contract.js';
 import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
 import type { Collector } from './types.js';
 

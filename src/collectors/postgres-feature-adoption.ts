@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { sample } from '../metrics/spec.js';
-import { boundLabel, OTHER } from './bounded-labels.js';
-import { columnValue, type QuerySpec } from './query-contract.js';
+import { boundLabel, OTHER } from '../shared/bounded-labels.js';
+import { columnValue, type QuerySpec } from '../sources/query-contract.js';
 import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
 import type { Collector } from './types.js';
 import { normalisedSql, vocabularySql } from './vocabulary-sql.js';

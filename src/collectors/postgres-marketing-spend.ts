@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { sample } from '../metrics/spec.js';
-import { boundCurrency, boundLabel, sumByKey } from './bounded-labels.js';
-import { columnValue, type QuerySpec } from './query-contract.js';
+import { boundCurrency, boundLabel, sumByKey } from '../shared/bounded-labels.js';
+import { columnValue, type QuerySpec } from '../sources/query-contract.js';
 import { spendWindows, windowBounds } from './spend-windows.js';
 import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
 import type { Collector } from './types.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type Sample, sample } from '../metrics/spec.js';
-import type { QueryFn } from '../sources/sources.js';
-import { columnValue, type QuerySpec, type RejectFn } from './query-contract.js';
+import type { QueryFn } from './sources.js';
+import { columnValue, type QuerySpec, type RejectFn } from '../sources/query-contract.js';
 import {
   applyReferralRound,
   createReferralState,
@@ -9,7 +9,7 @@ import {
   type ReferralState,
 } from './referral-counts.js';
 import { queryOverridesSchema, resolveQuery, runNamedQuery } from './sql-queries.js';
-import { highestPlaceholder } from './sql-text.js';
+import { highestPlaceholder } from '../shared/sql-text.js';
 import type { Collector } from './types.js';
 import { windowSamples, windowsDaysSchema } from './window-rows.js';
 

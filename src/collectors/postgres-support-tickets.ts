@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type Sample, sample } from '../metrics/spec.js';
-import { boundLabel, sumByKey } from './bounded-labels.js';
-import { columnValue, type QuerySpec, type RejectFn } from './query-contract.js';
+import { boundLabel, sumByKey } from '../shared/bounded-labels.js';
+import { columnValue, type QuerySpec, type RejectFn } from '../sources/query-contract.js';
 import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
 import {
   copyTicketCountState,
@@ -9,7 +9,7 @@ import {
   createTicketCountState,
   type TicketCountState,
 } from './ticket-counts.js';
-import type { QueryFn } from '../sources/sources.js';
+import type { QueryFn } from './sources.js';
 import type { Collector } from './types.js';
 import { windowOf, windowsDaysSchema } from './window-rows.js';
 

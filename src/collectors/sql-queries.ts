@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { QueryFn } from '../sources/sources.js';
+import type { QueryFn } from './sources.js';
 import {
   type ContractRow,
   type QuerySpec,
   queryWithContract,
   type RejectFn,
-} from './query-contract.js';
-import { usesAtParameter } from './sql-text.js';
+} from '../sources/query-contract.js';
+import { usesAtParameter } from '../shared/sql-text.js';
 
 /**
  * The `queries` option of a SQL collector: each default query may be replaced

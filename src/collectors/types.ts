@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { LabelSets } from '../config/schema.js';
 import type { KpiConfig } from '../kpi/kpi-config.js';
 import type { MetricSpec, Sample } from '../metrics/spec.js';
-import type { Sources } from '../sources/sources.js';
+import type { Sources } from './sources.js';
 
 /** The settings every collector shares, whatever its own options are. */
 export interface CollectorRuntimeSettings {

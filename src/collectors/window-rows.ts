@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Sample, sample } from '../metrics/spec.js';
-import { type ContractRow, columnValue, type RejectFn } from './query-contract.js';
+import { type ContractRow, columnValue, type RejectFn } from '../sources/query-contract.js';
 
 /** Trailing windows of an `_in_window` gauge, in days; each is a `window="<n>d"` label value. */
 export const windowsDaysSchema = z

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { collectors } from '../collectors/index.js';
-import { highestPlaceholder } from '../collectors/sql-text.js';
+import { highestPlaceholder } from '../shared/sql-text.js';
 import { selfMetricSpecs } from '../metrics/self-metrics.js';
-import { cronExpression } from './cron-expression.js';
+import { cronExpression } from '../shared/cron.js';
 
 /**
  * Names every built-in metric already takes: a custom metric may not reuse one,

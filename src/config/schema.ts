@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { collectors } from '../collectors/index.js';
 import { kpiSchema } from '../kpi/kpi-config.js';
 import { checkStripeBillingHasKey, onlySchema } from './collector-selection.js';
-import { cronExpression } from './cron-expression.js';
+import { cronExpression } from '../shared/cron.js';
 import { customQueriesSchema } from './custom-queries.js';
 
 const postgresUrl = z

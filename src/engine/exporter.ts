@@ -8,7 +8,7 @@ import type { AnyCollector } from '../collectors/types.js';
 import type { Config } from '../config/schema.js';
 import { createSelfMetrics, type SelfMetrics } from '../metrics/self-metrics.js';
 import { scheduleRunners } from './scheduler.js';
-import type { Sources } from '../sources/sources.js';
+import type { Sources } from '../collectors/sources.js';
 import { version } from '../version.js';
 
 const gzipAsync = promisify(gzip);

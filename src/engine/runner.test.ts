@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { parseConfig } from '../config/load.js';
 import { createSelfMetrics } from '../metrics/self-metrics.js';
 import { type MetricSpec, type Sample, sample } from '../metrics/spec.js';
-import type { Sources, SqlSource } from '../sources/sources.js';
+import type { Sources, SqlSource } from '../collectors/sources.js';
 import { CollectorRunner, CollectorTimeoutError, type RunnerDeps } from './runner.js';
 import type { AnyCollector, CollectorContext } from '../collectors/types.js';
 

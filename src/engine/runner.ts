@@ -5,7 +5,7 @@ import { cronIntervalSeconds } from './cron-interval.js';
 import type { KpiConfig } from '../kpi/kpi-config.js';
 import { SeriesPublisher } from '../metrics/publisher.js';
 import type { SelfMetrics } from '../metrics/self-metrics.js';
-import type { Sources } from '../sources/sources.js';
+import type { Sources } from '../collectors/sources.js';
 import type { AnyCollector, CollectorRuntimeSettings } from '../collectors/types.js';
 
 export interface RunnerDeps {

@@ -1,4 +1,4 @@
-import type { SqlSource } from './sources.js';
+import type { SqlSource } from '../collectors/sources.js';
 
 /**
  * The app database when none is configured and none was needed at startup

@@ -3,9 +3,9 @@ import { collectors } from '../../src/collectors/index.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { Exporter } from '../../src/engine/exporter.js';
-import { closeSources, createSources } from '../../src/sources/create-sources.js';
-import type { Sources } from '../../src/sources/sources.js';
-import { stripeFromConfig } from '../../src/sources/stripe-from-config.js';
+import { closeSources, createSources } from '../../src/app/create-sources.js';
+import type { Sources } from '../../src/collectors/sources.js';
+import { stripeFromConfig } from '../../src/billing/stripe-from-config.js';
 
 /**
  * An exporter on `url` with config overrides and a silent logger (or `log`);

@@ -6,7 +6,7 @@ import type { AnyCollector } from '../../src/collectors/types.js';
 import type { Config } from '../../src/config/schema.js';
 import { createSelfMetrics } from '../../src/metrics/self-metrics.js';
 import type { Sample } from '../../src/metrics/spec.js';
-import type { Sources } from '../../src/sources/sources.js';
+import type { Sources } from '../../src/collectors/sources.js';
 import { type ParsedSample, parseExposition } from './exposition.js';
 
 /**

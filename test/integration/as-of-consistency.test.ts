@@ -4,8 +4,8 @@ import { collectAsOf, isBackfillable } from '../../src/collectors/as-of.js';
 import { type EnabledCollector, enabledCollectors } from '../../src/engine/collector-set.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
-import { closeSources, createSources } from '../../src/sources/create-sources.js';
-import type { Sources } from '../../src/sources/sources.js';
+import { closeSources, createSources } from '../../src/app/create-sources.js';
+import type { Sources } from '../../src/collectors/sources.js';
 import {
   type AsOfFixture,
   asOfFixture,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { Exporter } from '../../src/engine/exporter.js';
 import { buildApp } from '../../src/http/app.js';
-import { closeSources, createSources } from '../../src/sources/create-sources.js';
+import { closeSources, createSources } from '../../src/app/create-sources.js';
 import { onlyCollectors } from '../helpers/build-exporter.js';
 
 /** A GET on a fresh connection (no keep-alive, so no request waits behind another). */

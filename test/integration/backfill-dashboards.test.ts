@@ -10,7 +10,7 @@ import {
 import { backfillCollectors, runBackfill } from '../../src/backfill/run-backfill.js';
 import { parseConfig } from '../../src/config/load.js';
 import { seedDemoData } from '../../src/demo/seed.js';
-import { closeSources, createSources } from '../../src/sources/create-sources.js';
+import { closeSources, createSources } from '../../src/app/create-sources.js';
 import { allQueries, expand } from '../dashboards/model.js';
 import { sourceMetricsReader } from '../dashboards/source-metrics.js';
 import { pendingSourceMetrics } from '../helpers/pending-source-metrics.js';

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billingMrr } from '../../src/collectors/billing-mrr.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
-import { closeSources, createSources } from '../../src/sources/create-sources.js';
-import type { Sources } from '../../src/sources/sources.js';
+import { closeSources, createSources } from '../../src/app/create-sources.js';
+import type { Sources } from '../../src/collectors/sources.js';
 import {
   type TimelineSubscription,
   timelineChannels,

@@ -2,7 +2,7 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { Exporter } from '../../src/engine/exporter.js';
-import { closeSources, createSources } from '../../src/sources/create-sources.js';
+import { closeSources, createSources } from '../../src/app/create-sources.js';
 import { buildTestExporter, onlyCollectors } from '../helpers/build-exporter.js';
 import {
   type ParsedSample,

@@ -6,7 +6,7 @@ import { billingMrr } from '../../src/collectors/billing-mrr.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { noDatabase } from '../../src/sources/no-database.js';
-import type { Sources } from '../../src/sources/sources.js';
+import type { Sources } from '../../src/collectors/sources.js';
 import {
   coupon,
   customer,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boundLabel, normalise } from '../../src/collectors/bounded-labels.js';
+import { boundLabel, normalise } from '../../src/shared/bounded-labels.js';
 import { normalisedSql, vocabularySql } from '../../src/collectors/vocabulary-sql.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 

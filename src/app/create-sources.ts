@@ -1,8 +1,8 @@
 import { createPostgresMonthStartStore } from '../billing/month-start-store.js';
 import type { Config } from '../config/schema.js';
-import { noDatabase } from './no-database.js';
-import { createPostgresSource, type PostgresSourceOptions } from './postgres.js';
-import type { BillingSnapshotSource, Sources } from './sources.js';
+import { noDatabase } from '../sources/no-database.js';
+import { createPostgresSource, type PostgresSourceOptions } from '../sources/postgres.js';
+import type { BillingSnapshotSource, Sources } from '../collectors/sources.js';
 
 export interface SourceOverrides {
   /** A writable database for billing month openings (the demo database in demo mode). */

@@ -1,5 +1,5 @@
-import type { QueryFn } from '../sources/sources.js';
-import { bindAtParameter, highestPlaceholder } from './sql-text.js';
+import type { QueryFn } from '../collectors/sources.js';
+import { bindAtParameter, highestPlaceholder } from '../shared/sql-text.js';
 
 /**
  * A query and its column contract: which columns become labels and which hold
