@@ -1,12 +1,13 @@
 import type { Logger } from 'pino';
 import { collectAsOf } from '../collectors/as-of.js';
-import type { EnabledCollector } from '../engine/collector-set.js';
+import type { Sources } from '../collectors/sources.js';
 import type { CollectorContext } from '../collectors/types.js';
 import type { LabelSets } from '../config/schema.js';
+import type { EnabledCollector } from '../engine/collector-set.js';
 import type { KpiConfig } from '../kpi/kpi-config.js';
 import { cutLabelValue, rejectionReason, seriesKey } from '../metrics/publisher.js';
 import type { MetricSpec, Sample } from '../metrics/spec.js';
-import type { Sources } from '../collectors/sources.js';
+import type { Reject } from '../shared/reject.js';
 
 export interface EvaluationDeps {
   readonly sources: Sources;
@@ -34,7 +35,7 @@ export function contextAt(
     AbortSignal.timeout(settings.timeoutSeconds * 1000),
   ]);
   const log = deps.log.child({ collector: collector.name, at: new Date(at).toISOString() });
-  const reject = (reason: string, detail: Record<string, unknown>, rows = 1) => {
+  const reject: Reject = (reason, detail, rows = 1) => {
     const key = `${collector.name} ${reason}`;
     deps.rejected.set(key, (deps.rejected.get(key) ?? 0) + rows);
     log.debug({ reason, ...detail }, 'rejected a row');

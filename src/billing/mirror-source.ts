@@ -1,4 +1,5 @@
 import type { QueryFn } from '../collectors/sources.js';
+import type { Reject } from '../shared/reject.js';
 import { paymentFailingSince } from './dunning.js';
 import { invoicesBySubscription } from './mirror-invoices.js';
 import {
@@ -171,7 +172,7 @@ function toPrice(row: Row, where: string): BillingPrice {
  */
 export function snapshotFromMirrorRows(
   rows: Record<MirrorQueryName, Row[]>,
-  reject: (reason: string, detail: Record<string, unknown>) => void,
+  reject: Reject,
 ): BillingSnapshot {
   const bad = new Set<string>();
   const fail = (subscription: string, error: unknown) => {
@@ -252,7 +253,7 @@ export function snapshotFromMirrorRows(
 export async function loadMirrorSnapshot(
   query: QueryFn,
   overrides: Partial<Record<MirrorQueryName, string | undefined>>,
-  reject: (reason: string, detail: Record<string, unknown>) => void,
+  reject: Reject,
 ): Promise<BillingSnapshot> {
   const rows = {} as Record<MirrorQueryName, Row[]>;
   for (const name of Object.keys(mirrorQueries) as MirrorQueryName[]) {

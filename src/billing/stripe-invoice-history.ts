@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
+import type { Reject } from '../shared/reject.js';
 import { throwIfAborted } from './abortable.js';
 import { withItemHistory } from './stripe-item-history.js';
-import type { Reject, StripeCatalogue } from './stripe-mapping.js';
+import type { StripeCatalogue } from './stripe-mapping.js';
 import { type PaidInvoice, paidInvoiceFromStripe } from './stripe-paid-invoice.js';
 import { isAvoidableRefusal, type StripeReader, StripeSourceError } from './stripe-reader.js';
 import type { BillingSubscription } from './types.js';

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
-import { discountFromStripe, type Reject, type StripeCatalogue } from './stripe-mapping.js';
+import type { Reject } from '../shared/reject.js';
+import { discountFromStripe, type StripeCatalogue } from './stripe-mapping.js';
 import type { PaidInvoice } from './stripe-paid-invoice.js';
 import { priceFromStripe, StripeMappingError } from './stripe-price-mapping.js';
 import type { BillingSubscription, ItemPeriod } from './types.js';

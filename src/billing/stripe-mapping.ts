@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import type { Reject } from '../shared/reject.js';
 import { paymentFailingSince } from './dunning.js';
 import {
   oneOf,
@@ -8,17 +9,14 @@ import {
 } from './stripe-price-mapping.js';
 import {
   type BillingCustomer,
-  type BillingInvoice,
   type BillingDiscount,
+  type BillingInvoice,
   type BillingItem,
   type BillingSubscription,
   subscriptionStatuses,
 } from './types.js';
 
 export { StripeMappingError } from './stripe-price-mapping.js';
-
-/** Reports an object that was left out, with why. */
-export type Reject = (reason: string, detail: Record<string, unknown>) => void;
 
 /**
  * What the catalogue lists delivered, by id, to resolve references that a

@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
-import type { Config } from '../config/schema.js';
 import type {
   BillingHistoryRequest,
   BillingSnapshotSource,
   BillingSourceObserver,
 } from '../collectors/sources.js';
+import type { Config } from '../config/schema.js';
+import type { Reject } from '../shared/reject.js';
 import { version } from '../version.js';
 import {
   addEventChanges,
@@ -15,15 +16,10 @@ import {
   type StripeChanges,
   watchedEventTypes,
 } from './stripe-changes.js';
-import {
-  buildCatalogue,
-  customerFromStripe,
-  type Reject,
-  subscriptionFromStripe,
-} from './stripe-mapping.js';
-import { isAvoidableRefusal, isRefusal, StripeReader, StripeSourceError } from './stripe-reader.js';
 import { StripeInvoiceHistory } from './stripe-invoice-history.js';
 import { isDunning, StripeInvoiceReader } from './stripe-invoices.js';
+import { buildCatalogue, customerFromStripe, subscriptionFromStripe } from './stripe-mapping.js';
+import { isAvoidableRefusal, isRefusal, StripeReader, StripeSourceError } from './stripe-reader.js';
 import type { BillingInvoice, BillingSnapshot } from './types.js';
 
 export { StripeSourceError } from './stripe-reader.js';

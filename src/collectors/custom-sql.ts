@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { CustomQuery } from '../config/custom-queries.js';
 import { type Sample, sample } from '../metrics/spec.js';
-import { applyContract, boundStatement, type ContractRow } from '../sources/query-contract.js';
+import type { Reject } from '../shared/reject.js';
 import { withoutTrailingSemicolons } from '../shared/sql-text.js';
+import { applyContract, boundStatement, type ContractRow } from '../sources/query-contract.js';
 import type { Collector } from './types.js';
 
 /** A custom query's settings live in `custom.<name>`, so it has no options of its own. */
@@ -87,8 +88,6 @@ export function customSqlCollector(key: string, query: CustomQuery): Collector {
   customSql.set(collector, query.sql);
   return collector;
 }
-
-type Reject = (reason: string, detail: Record<string, unknown>, rows?: number) => void;
 
 /**
  * Rejections of one run, by reason: each is counted in full but logged once,

@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { type Sample, sample } from '../metrics/spec.js';
-import type { QueryFn } from './sources.js';
-import { columnValue, type QuerySpec, type RejectFn } from '../sources/query-contract.js';
+import type { Reject } from '../shared/reject.js';
+import { highestPlaceholder } from '../shared/sql-text.js';
+import { columnValue, type QuerySpec } from '../sources/query-contract.js';
 import {
   applyReferralRound,
   createReferralState,
   planReferralRound,
   type ReferralState,
 } from './referral-counts.js';
+import type { QueryFn } from './sources.js';
 import { queryOverridesSchema, resolveQuery, runNamedQuery } from './sql-queries.js';
-import { highestPlaceholder } from '../shared/sql-text.js';
 import type { Collector } from './types.js';
 import { windowSamples, windowsDaysSchema } from './window-rows.js';
 
@@ -143,7 +144,7 @@ export type ReferralOptions = Options;
 export async function countReferrals(
   query: QueryFn,
   options: Options,
-  reject: RejectFn,
+  reject: Reject,
   name: 'sent' | 'completed',
   after: string | null,
   upTo: string,
@@ -173,7 +174,7 @@ export async function countReferrals(
 export async function referralWindowSamples(
   query: QueryFn,
   options: Options,
-  reject: RejectFn,
+  reject: Reject,
   at: Date,
 ): Promise<Sample[]> {
   const rows = await runNamedQuery(

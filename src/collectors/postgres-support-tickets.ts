@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { type Sample, sample } from '../metrics/spec.js';
 import { boundLabel, sumByKey } from '../shared/bounded-labels.js';
-import { columnValue, type QuerySpec, type RejectFn } from '../sources/query-contract.js';
+import type { Reject } from '../shared/reject.js';
+import { columnValue, type QuerySpec } from '../sources/query-contract.js';
+import type { QueryFn } from './sources.js';
 import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
 import {
   copyTicketCountState,
@@ -9,7 +11,6 @@ import {
   createTicketCountState,
   type TicketCountState,
 } from './ticket-counts.js';
-import type { QueryFn } from './sources.js';
 import type { Collector } from './types.js';
 import { windowOf, windowsDaysSchema } from './window-rows.js';
 
@@ -178,7 +179,7 @@ export function createdCounterSamples(created: ReadonlyMap<string, number>): Sam
 export async function ticketGauges(
   query: QueryFn,
   options: Options,
-  reject: RejectFn,
+  reject: Reject,
   at: Date,
 ): Promise<Sample[]> {
   const statusRows = await runNamedQuery(
@@ -230,7 +231,7 @@ export async function ticketGauges(
 async function createdInWindows(
   query: QueryFn,
   options: Options,
-  reject: RejectFn,
+  reject: Reject,
   at: Date,
 ): Promise<Sample[]> {
   const rows = await runNamedQuery(

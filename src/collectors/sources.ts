@@ -1,5 +1,6 @@
 import type { MonthStartStore } from '../billing/month-start-store.js';
 import type { BillingSnapshot } from '../billing/types.js';
+import type { Reject } from '../shared/reject.js';
 
 export interface QueryOptions {
   /**
@@ -48,7 +49,7 @@ export interface BillingSnapshotSource {
   /** `reject` receives objects the source left out, to be counted like bad rows. */
   loadSnapshot(
     signal: AbortSignal,
-    reject?: (reason: string, detail: Record<string, unknown>) => void,
+    reject?: Reject,
     history?: BillingHistoryRequest,
   ): Promise<BillingSnapshot>;
   /** Where to report requests and syncs (the exporter's self-metrics). */

@@ -1,12 +1,8 @@
 import { z } from 'zod';
-import type { QueryFn } from './sources.js';
-import {
-  type ContractRow,
-  type QuerySpec,
-  queryWithContract,
-  type RejectFn,
-} from '../sources/query-contract.js';
+import type { Reject } from '../shared/reject.js';
 import { usesAtParameter } from '../shared/sql-text.js';
+import { type ContractRow, type QuerySpec, queryWithContract } from '../sources/query-contract.js';
+import type { QueryFn } from './sources.js';
 
 /**
  * The `queries` option of a SQL collector: each default query may be replaced
@@ -52,7 +48,7 @@ export async function runNamedQuery<K extends string>(
   overrides: Partial<Record<K, string | undefined>> | undefined,
   name: K,
   params: readonly unknown[],
-  reject: RejectFn,
+  reject: Reject,
   at?: Date,
 ): Promise<ContractRow[]> {
   const spec = resolveQuery(defaults, overrides, name);

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { LabelSets } from '../config/schema.js';
 import type { KpiConfig } from '../kpi/kpi-config.js';
 import type { MetricSpec, Sample } from '../metrics/spec.js';
+import type { Reject } from '../shared/reject.js';
 import type { Sources } from './sources.js';
 
 /** The settings every collector shares, whatever its own options are. */
@@ -26,7 +27,7 @@ export interface CollectorContext<Options, State = undefined> {
   readonly kpi: KpiConfig;
   /** Bad rows are reported here: counted per collector and logged, never silently dropped. */
   /** Counts `rows` refused rows (default 1) under `reason` and logs one line for them. */
-  readonly reject: (reason: string, detail: Record<string, unknown>, rows?: number) => void;
+  readonly reject: Reject;
   /** The clock, in epoch milliseconds (the runner's, so that tests can fix it). */
   readonly now: () => number;
   /**

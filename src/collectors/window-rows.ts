@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type Sample, sample } from '../metrics/spec.js';
-import { type ContractRow, columnValue, type RejectFn } from '../sources/query-contract.js';
+import type { Reject } from '../shared/reject.js';
+import { type ContractRow, columnValue } from '../sources/query-contract.js';
 
 /** Trailing windows of an `_in_window` gauge, in days; each is a `window="<n>d"` label value. */
 export const windowsDaysSchema = z
@@ -21,7 +22,7 @@ export const windowsDaysSchema = z
 export function windowOf(
   row: ContractRow,
   windowsDays: readonly number[],
-  reject: RejectFn,
+  reject: Reject,
   queryName: string,
 ): string | undefined {
   const days = Number(row.labels.days);
@@ -34,7 +35,7 @@ export function windowOf(
 export function windowSamples(
   rows: readonly ContractRow[],
   windowsDays: readonly number[],
-  reject: RejectFn,
+  reject: Reject,
   queryName: string,
   columns: readonly (readonly [column: string, metric: string])[],
 ): Sample[] {

@@ -1,12 +1,13 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { Sources } from '../collectors/sources.js';
+import type { AnyCollector, CollectorRuntimeSettings } from '../collectors/types.js';
 import type { LabelSets } from '../config/schema.js';
-import { cronIntervalSeconds } from './cron-interval.js';
 import type { KpiConfig } from '../kpi/kpi-config.js';
 import { SeriesPublisher } from '../metrics/publisher.js';
 import type { SelfMetrics } from '../metrics/self-metrics.js';
-import type { Sources } from '../collectors/sources.js';
-import type { AnyCollector, CollectorRuntimeSettings } from '../collectors/types.js';
+import type { Reject } from '../shared/reject.js';
+import { cronIntervalSeconds } from './cron-interval.js';
 
 export interface RunnerDeps {
   readonly registry: Registry;
@@ -156,7 +157,7 @@ export class CollectorRunner {
     const timeoutMs = this.settings.timeoutSeconds * 1000;
     const signal = AbortSignal.any([shutdown, AbortSignal.timeout(timeoutMs)]);
     let rejectedThisRun = 0;
-    const reject = (reason: string, detail: Record<string, unknown>, rows = 1) => {
+    const reject: Reject = (reason, detail, rows = 1) => {
       rejectedThisRun += rows;
       selfMetrics.rowsRejected.inc({ ...labels, reason }, rows);
       this.log.warn({ reason, ...detail }, rows === 1 ? 'rejected a row' : `rejected ${rows} rows`);

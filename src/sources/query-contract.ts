@@ -1,4 +1,5 @@
 import type { QueryFn } from '../collectors/sources.js';
+import type { Reject } from '../shared/reject.js';
 import { bindAtParameter, highestPlaceholder } from '../shared/sql-text.js';
 
 /**
@@ -33,8 +34,6 @@ export class QueryContractError extends Error {
   }
 }
 
-export type RejectFn = (reason: string, detail: Record<string, unknown>, rows?: number) => void;
-
 /**
  * Parses a value cell. pg returns bigint and numeric as strings, so numeric
  * strings are accepted; anything else is not a number.
@@ -60,7 +59,7 @@ export function applyContract(
   spec: QuerySpec,
   columns: readonly string[],
   rows: readonly Record<string, unknown>[],
-  reject: RejectFn,
+  reject: Reject,
 ): ContractRow[] {
   const missing = [...spec.labels, ...spec.values].filter((column) => !columns.includes(column));
   if (missing.length > 0) throw new QueryContractError(queryName, missing, spec, columns);
@@ -124,7 +123,7 @@ export async function queryWithContract(
   queryName: string,
   spec: QuerySpec,
   params: readonly unknown[],
-  reject: RejectFn,
+  reject: Reject,
   at?: Date,
 ): Promise<ContractRow[]> {
   const statement = boundStatement(queryName, spec.sql, params, at);
