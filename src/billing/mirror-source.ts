@@ -1,3 +1,4 @@
+import { requireColumns } from '../sources/query-contract.js';
 import type { QueryFn } from '../collectors/sources.js';
 import type { Reject } from '../shared/reject.js';
 import { paymentFailingSince } from './dunning.js';
@@ -259,12 +260,13 @@ export async function loadMirrorSnapshot(
   for (const name of Object.keys(mirrorQueries) as MirrorQueryName[]) {
     const spec = mirrorQueries[name];
     const result = await query(overrides[name] ?? spec.sql);
-    const missing = spec.columns.filter((column) => !result.columns.includes(column));
-    if (missing.length > 0) {
-      throw new Error(
-        `billing query "${name}" is missing column(s) ${missing.map((c) => `"${c}"`).join(', ')}; got [${result.columns.join(', ')}]`,
-      );
-    }
+    requireColumns(
+      name,
+      spec.columns,
+      result.columns,
+      `: expected columns [${spec.columns.join(', ')}]`,
+      'billing query',
+    );
     rows[name] = result.rows;
   }
   return snapshotFromMirrorRows(rows, reject);

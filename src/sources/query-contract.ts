@@ -17,21 +17,38 @@ export interface ContractRow {
   readonly values: Record<string, number>;
 }
 
-/** A query whose result does not have the columns its contract names. */
+/**
+ * The one column contract every SQL query is held to, default or override:
+ * the result must have the columns the query's reader needs, checked before any
+ * row is read. Collectors name label and value columns (`QuerySpec`); the
+ * billing mirror names the columns it maps onto a snapshot.
+ */
 export class QueryContractError extends Error {
   constructor(
     queryName: string,
     missing: readonly string[],
-    spec: QuerySpec,
+    expected: string,
     got: readonly string[],
+    what = 'query',
   ) {
     super(
-      `query "${queryName}" is missing column(s) ${missing.map((c) => `"${c}"`).join(', ')}: ` +
-        `expected label columns [${spec.labels.join(', ')}] and value columns ` +
-        `[${spec.values.join(', ')}], got [${got.join(', ')}]`,
+      `${what} "${queryName}" is missing column(s) ${missing.map((c) => `"${c}"`).join(', ')}` +
+        `${expected}, got [${got.join(', ')}]`,
     );
     this.name = 'QueryContractError';
   }
+}
+
+/** Throws a QueryContractError naming every column of `required` that `got` lacks. */
+export function requireColumns(
+  queryName: string,
+  required: readonly string[],
+  got: readonly string[],
+  expected = '',
+  what = 'query',
+): void {
+  const missing = required.filter((column) => !got.includes(column));
+  if (missing.length > 0) throw new QueryContractError(queryName, missing, expected, got, what);
 }
 
 /**
@@ -61,8 +78,12 @@ export function applyContract(
   rows: readonly Record<string, unknown>[],
   reject: Reject,
 ): ContractRow[] {
-  const missing = [...spec.labels, ...spec.values].filter((column) => !columns.includes(column));
-  if (missing.length > 0) throw new QueryContractError(queryName, missing, spec, columns);
+  requireColumns(
+    queryName,
+    [...spec.labels, ...spec.values],
+    columns,
+    `: expected label columns [${spec.labels.join(', ')}] and value columns [${spec.values.join(', ')}]`,
+  );
 
   const accepted: ContractRow[] = [];
   for (const row of rows) {
