@@ -12,7 +12,7 @@ import type { QuerySpec } from '../../src/sources/query-contract.js';
 import { parseConfig } from '../../src/config/load.js';
 import { Exporter } from '../../src/engine/exporter.js';
 import { closeSources, createSources } from '../../src/app/create-sources.js';
-import type { QueryFn, SqlSource } from '../../src/collectors/sources.js';
+import type { QueryFn, SqlSource } from '../../src/sources/sql-source.js';
 
 export interface PackQuery {
   readonly name: string;

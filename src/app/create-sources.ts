@@ -2,7 +2,8 @@ import { createPostgresMonthStartStore } from '../billing/month-start-store.js';
 import type { Config } from '../config/schema.js';
 import { noDatabase } from '../sources/no-database.js';
 import { createPostgresSource, type PostgresSourceOptions } from '../sources/postgres.js';
-import type { BillingSnapshotSource, Sources } from '../collectors/sources.js';
+import type { BillingSnapshotSource } from '../billing/billing-source.js';
+import type { Sources } from '../collectors/sources.js';
 
 export interface SourceOverrides {
   /** A writable database for billing month openings (the demo database in demo mode). */

@@ -1,5 +1,5 @@
 import { requireColumns } from '../sources/query-contract.js';
-import type { QueryFn } from '../collectors/sources.js';
+import type { QueryFn } from '../sources/sql-source.js';
 import type { Reject } from '../shared/reject.js';
 import { paymentFailingSince } from './dunning.js';
 import { invoicesBySubscription } from './mirror-invoices.js';

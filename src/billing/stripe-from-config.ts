@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { createStripeBillingSource } from './stripe-source.js';
 import type { Config } from '../config/schema.js';
-import type { BillingSnapshotSource } from '../collectors/sources.js';
+import type { BillingSnapshotSource } from './billing-source.js';
 
 /** The Stripe source when an API key is configured; none otherwise. */
 export function stripeFromConfig(config: Config, log: Logger): BillingSnapshotSource | undefined {

@@ -4,7 +4,7 @@ import type {
   BillingHistoryRequest,
   BillingSnapshotSource,
   BillingSourceObserver,
-} from '../collectors/sources.js';
+} from './billing-source.js';
 import type { Config } from '../config/schema.js';
 import type { Reject } from '../shared/reject.js';
 import { version } from '../version.js';

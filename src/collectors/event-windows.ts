@@ -4,7 +4,7 @@
  * window (not `increase()` over whatever history Prometheus holds), in one
  * grouped pass over the longest window.
  */
-import type { QueryFn } from './sources.js';
+import type { QueryFn } from '../sources/sql-source.js';
 import type { CounterValue, EventCounterDefinition, EventCounts } from './event-counts.js';
 import { countersFromTotals, groupKey } from './event-counts.js';
 import { propertyKeysOf } from './event-counter-state.js';

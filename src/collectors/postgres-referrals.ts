@@ -9,7 +9,7 @@ import {
   planReferralRound,
   type ReferralState,
 } from './referral-counts.js';
-import type { QueryFn } from './sources.js';
+import type { QueryFn } from '../sources/sql-source.js';
 import { queryOverridesSchema, resolveQuery, runNamedQuery } from './sql-queries.js';
 import type { Collector } from './types.js';
 import { windowSamples, windowsDaysSchema } from './window-rows.js';

@@ -3,7 +3,7 @@ import { type Sample, sample } from '../metrics/spec.js';
 import { boundLabel, sumByKey } from '../shared/bounded-labels.js';
 import type { Reject } from '../shared/reject.js';
 import { columnValue, type QuerySpec } from '../sources/query-contract.js';
-import type { QueryFn } from './sources.js';
+import type { QueryFn } from '../sources/sql-source.js';
 import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
 import {
   copyTicketCountState,

@@ -1,4 +1,4 @@
-import type { QueryFn } from './sources.js';
+import type { QueryFn } from '../sources/sql-source.js';
 
 /** A trailing window of marketing spend: its length, its kind and its `window` label value. */
 export interface SpendWindow {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Reject } from '../shared/reject.js';
 import { usesAtParameter } from '../shared/sql-text.js';
 import { type ContractRow, type QuerySpec, queryWithContract } from '../sources/query-contract.js';
-import type { QueryFn } from './sources.js';
+import type { QueryFn } from '../sources/sql-source.js';
 
 /**
  * The `queries` option of a SQL collector: each default query may be replaced

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { parseConfig } from '../config/load.js';
 import { createSelfMetrics } from '../metrics/self-metrics.js';
 import { type MetricSpec, type Sample, sample } from '../metrics/spec.js';
-import type { Sources, SqlSource } from '../collectors/sources.js';
+import type { Sources } from '../collectors/sources.js';
+import type { SqlSource } from '../sources/sql-source.js';
 import { CollectorRunner, CollectorTimeoutError, type RunnerDeps } from './runner.js';
 import type { AnyCollector, CollectorContext } from '../collectors/types.js';
 

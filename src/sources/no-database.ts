@@ -1,4 +1,4 @@
-import type { SqlSource } from '../collectors/sources.js';
+import type { SqlSource } from './sql-source.js';
 
 /**
  * The app database when none is configured and none was needed at startup

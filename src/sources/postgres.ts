@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { AbortedError, type Session, SessionPool } from './session-pool.js';
-import type { QueryFn, SqlSource } from '../collectors/sources.js';
+import type { QueryFn, SqlSource } from './sql-source.js';
 
 export { AbortedError } from './session-pool.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { QueryFn } from '../collectors/sources.js';
+import type { QueryFn } from './sql-source.js';
 import {
   applyContract,
   boundStatement,

@@ -1,4 +1,4 @@
-import type { QueryFn } from '../collectors/sources.js';
+import type { QueryFn } from './sql-source.js';
 import type { Reject } from '../shared/reject.js';
 import { bindAtParameter, highestPlaceholder } from '../shared/sql-text.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresSource } from '../../src/sources/postgres.js';
-import type { SqlSource } from '../../src/collectors/sources.js';
+import type { SqlSource } from '../../src/sources/sql-source.js';
 import { waitUntil } from '../helpers/processes.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
