@@ -17,7 +17,7 @@ import pino from 'pino';
 import { findExecutable } from '../src/backfill/promtool-steps.js';
 import { runBackfill } from '../src/backfill/run-backfill.js';
 import { parseDuration } from '../src/backfill/time-arguments.js';
-import { parseConfig } from '../src/config/load.js';
+import { parseConfig } from '../src/app/config.js';
 import { closeSources, createSources } from '../src/app/create-sources.js';
 import { createBenchDatabase } from './lib/database.js';
 import { machine } from './lib/machine.js';

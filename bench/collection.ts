@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import pino from 'pino';
-import { parseConfig } from '../src/config/load.js';
+import { parseConfig } from '../src/app/config.js';
 import { Exporter } from '../src/engine/exporter.js';
 import { closeSources, createSources } from '../src/app/create-sources.js';
 import { onlyCollectors } from '../test/helpers/build-exporter.js';

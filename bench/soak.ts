@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { setImmediate as yieldLoop } from 'node:timers/promises';
 import pg from 'pg';
 import pino from 'pino';
-import { parseConfig } from '../src/config/load.js';
+import { parseConfig } from '../src/app/config.js';
 import { migrate } from '../src/db/migrate.js';
 import { seedDemoData } from '../src/demo/seed.js';
 import { Exporter } from '../src/engine/exporter.js';

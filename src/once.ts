@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Config } from './config/schema.js';
+import type { Config } from './app/config.js';
 import { Exporter } from './engine/exporter.js';
 import { resolveDatabase } from './serve.js';
 import { closeSources, createSources } from './app/create-sources.js';

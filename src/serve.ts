@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { coalesced } from './engine/coalesced.js';
 import { changesNeedingRestart, restartMessage } from './config/needs-restart.js';
-import type { Config } from './config/schema.js';
+import type { Config } from './app/config.js';
 import { readTlsFiles, type TlsMaterial } from './config/tls-files.js';
 import { migrate } from './db/migrate.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './demo/embedded-database.js';

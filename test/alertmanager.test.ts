@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { parseConfig } from '../src/config/load.js';
+import { parseConfig } from '../src/app/config.js';
 import { alertRules } from '../src/kpi/alert-rules.js';
 import { milestoneAnnouncement } from '../src/kpi/milestone-alerts.js';
 

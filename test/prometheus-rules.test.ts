@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { collectors } from '../src/collectors/index.js';
-import { parseConfig } from '../src/config/load.js';
+import { parseConfig } from '../src/app/config.js';
 import { alertRulesYaml, recordingRulesYaml } from '../src/generate/prometheus-rules.js';
 import { alertRules, runbookAnchor } from '../src/kpi/alert-rules.js';
 import { recordingRules } from '../src/kpi/recording-rules.js';

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { stringify } from 'yaml';
 import type { QuerySpec } from '../../src/sources/query-contract.js';
-import { parseConfig } from '../../src/config/load.js';
+import { parseConfig } from '../../src/app/config.js';
 import { Exporter } from '../../src/engine/exporter.js';
 import { closeSources, createSources } from '../../src/app/create-sources.js';
 import type { QueryFn, SqlSource } from '../../src/sources/sql-source.js';

@@ -2,7 +2,7 @@
 import { createServer } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import pino from 'pino';
-import { parseConfig } from '../../src/config/load.js';
+import { parseConfig } from '../../src/app/config.js';
 import { Exporter } from '../../src/engine/exporter.js';
 import { createSources } from '../../src/app/create-sources.js';
 import { syntheticCollector } from './synthetic.js';

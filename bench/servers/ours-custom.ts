@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { collectors } from '../../src/collectors/index.js';
-import { parseConfig } from '../../src/config/load.js';
+import { parseConfig } from '../../src/app/config.js';
 import { Exporter } from '../../src/engine/exporter.js';
 import { buildApp } from '../../src/http/app.js';
 import { createSources } from '../../src/app/create-sources.js';

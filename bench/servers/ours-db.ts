@@ -2,7 +2,7 @@
 // collector runs once, then the app serves the result. No schedule is started,
 // so any transaction the database sees during the load comes from scrapes.
 import pino from 'pino';
-import { parseConfig } from '../../src/config/load.js';
+import { parseConfig } from '../../src/app/config.js';
 import { Exporter } from '../../src/engine/exporter.js';
 import { buildApp } from '../../src/http/app.js';
 import { createSources } from '../../src/app/create-sources.js';

@@ -1,6 +1,6 @@
 // chom-exporter's HTTP app serving N synthetic series from its render-once cache.
 import pino from 'pino';
-import { parseConfig } from '../../src/config/load.js';
+import { parseConfig } from '../../src/app/config.js';
 import { Exporter } from '../../src/engine/exporter.js';
 import { buildApp } from '../../src/http/app.js';
 import { createSources } from '../../src/app/create-sources.js';

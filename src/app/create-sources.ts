@@ -1,5 +1,5 @@
 import { createPostgresMonthStartStore } from '../billing/month-start-store.js';
-import type { Config } from '../config/schema.js';
+import type { Config } from './config.js';
 import { noDatabase } from '../sources/no-database.js';
 import { createPostgresSource, type PostgresSourceOptions } from '../sources/postgres.js';
 import type { BillingSnapshotSource } from '../billing/billing-source.js';

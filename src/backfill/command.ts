@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Config } from '../config/schema.js';
+import type { Config } from '../app/config.js';
 import { resolveDatabase } from '../serve.js';
 import { closeSources, createSources } from '../app/create-sources.js';
 import { stripeFromConfig } from '../billing/stripe-from-config.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { parseConfig } from '../config/load.js';
+import { parseConfig } from '../app/config.js';
 import { recordingRulesYaml } from '../generate/prometheus-rules.js';
 import { ruleLayers } from './rule-layers.js';
 import { formatDuration, parseDuration, parseInstant } from './time-arguments.js';

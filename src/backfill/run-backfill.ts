@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import type { Logger } from 'pino';
 import { backfillability } from '../collectors/as-of.js';
 import { type EnabledCollector, enabledCollectors } from '../engine/collector-set.js';
-import type { Config } from '../config/schema.js';
+import type { Config } from '../app/config.js';
 import { recordingRulesYaml } from '../generate/prometheus-rules.js';
 import type { MetricSpec, Sample } from '../metrics/spec.js';
 import type { Sources } from '../collectors/sources.js';

@@ -1,10 +1,13 @@
 import type { Logger } from 'pino';
 import { createStripeBillingSource } from './stripe-source.js';
-import type { Config } from '../config/schema.js';
+import type { BaseConfig } from '../config/schema.js';
 import type { BillingSnapshotSource } from './billing-source.js';
 
 /** The Stripe source when an API key is configured; none otherwise. */
-export function stripeFromConfig(config: Config, log: Logger): BillingSnapshotSource | undefined {
+export function stripeFromConfig(
+  config: BaseConfig,
+  log: Logger,
+): BillingSnapshotSource | undefined {
   const { apiKey, ...options } = config.stripe;
   if (!apiKey) return undefined;
   return createStripeBillingSource({ ...options, apiKey }, log.child({ source: 'stripe' }));

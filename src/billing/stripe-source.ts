@@ -5,7 +5,7 @@ import type {
   BillingSnapshotSource,
   BillingSourceObserver,
 } from './billing-source.js';
-import type { Config } from '../config/schema.js';
+import type { BaseConfig } from '../config/schema.js';
 import type { Reject } from '../shared/reject.js';
 import { version } from '../version.js';
 import {
@@ -29,7 +29,7 @@ export type StripeSyncMode = 'full' | 'incremental';
 
 /** The `stripe` config section with the key resolved, plus hooks for the self-metrics. */
 export type StripeSourceOptions = Omit<
-  Config['stripe'],
+  BaseConfig['stripe'],
   | 'apiKey'
   | 'channelMetadataKey'
   | 'fullSyncIntervalSeconds'

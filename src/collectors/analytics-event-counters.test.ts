@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parseConfig } from '../config/load.js';
+import { parseConfig } from '../app/config.js';
 import { analyticsEventCounters, groupedCountSql } from './analytics-event-counters.js';
 import { eventCounterDefinitions } from './event-counter-specs.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../config/load.js';
+import { parseConfig } from '../app/config.js';
 import { backfillability, isBackfillable } from './as-of.js';
 import { enabledCollectors } from '../engine/collector-set.js';
 

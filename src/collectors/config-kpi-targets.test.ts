@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../config/load.js';
+import { parseConfig } from '../app/config.js';
 import { kpiSamples, mrrTargetFor } from './config-kpi-targets.js';
 
 describe('KPI target samples', () => {

@@ -1,31 +1,29 @@
 import { z } from 'zod';
-import { collectors } from '../collectors/index.js';
-
-const builtInNames = collectors.map((collector) => collector.name) as [string, ...string[]];
-
 /**
  * `collectors.only`: the built-in collectors to run, so that a company with
  * one source (Stripe and nothing else) names what it has instead of disabling
- * everything it has not. Names are checked, with the list of valid ones.
+ * everything it has not. Names are checked, with the list of valid ones
+ * (`builtInNames`, from the collector registry).
  */
-export const onlySchema = z
-  .array(
-    z.enum(builtInNames, {
-      error: (issue) =>
-        `unknown collector "${String(issue.input)}"; the collectors are ${builtInNames.join(', ')}`,
-    }),
-  )
-  .superRefine((names, context) => {
-    names.forEach((name, index) => {
-      if (names.indexOf(name) !== index) {
-        context.addIssue({ code: 'custom', path: [index], message: `"${name}" is listed twice` });
-      }
-    });
-  })
-  .optional()
-  .describe(
-    'Run only these built-in collectors (each still needs enabled: true, the default); unset: all of them. custom.<name> queries run whatever this says. A collector left out needs nothing: with only: [billing_mrr] and billing_mrr.source: stripe, no database is read and no demo database starts.',
-  );
+export const onlySchema = (builtInNames: readonly [string, ...string[]]) =>
+  z
+    .array(
+      z.enum(builtInNames, {
+        error: (issue) =>
+          `unknown collector "${String(issue.input)}"; the collectors are ${builtInNames.join(', ')}`,
+      }),
+    )
+    .superRefine((names, context) => {
+      names.forEach((name, index) => {
+        if (names.indexOf(name) !== index) {
+          context.addIssue({ code: 'custom', path: [index], message: `"${name}" is listed twice` });
+        }
+      });
+    })
+    .optional()
+    .describe(
+      'Run only these built-in collectors (each still needs enabled: true, the default); unset: all of them. custom.<name> queries run whatever this says. A collector left out needs nothing: with only: [billing_mrr] and billing_mrr.source: stripe, no database is read and no demo database starts.',
+    );
 
 /** Whether the built-in collector `name` runs under these `collectors` settings. */
 export function isSelected(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from './load.js';
+import { parseConfig } from '../app/config.js';
 
 const query = (overrides: Record<string, unknown> = {}) => ({
   sql: 'SELECT plan, count(*) AS signups FROM users GROUP BY plan',

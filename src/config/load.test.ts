@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collectors } from '../collectors/index.js';
-import { ConfigError, loadConfig, parseConfig } from './load.js';
+import { ConfigError } from './load.js';
+import { loadConfig, parseConfig } from '../app/config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chom-config-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

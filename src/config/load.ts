@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import { FileRefused, readBoundedFile } from './bounded-file.js';
-import { type Config, configSchema } from './schema.js';
 import { parseYamlText } from './yaml-text.js';
 
 /**
@@ -29,7 +28,7 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
+export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Environment variables we read, and the config key each one sets. */
 const envKeys: readonly { env: string; path: readonly string[]; type: 'string' | 'int' }[] = [
@@ -61,7 +60,11 @@ export const supportedEnvironment = [
  * asynchronously and with a size cap, so a reload never blocks the event loop
  * on a file (a FIFO, a device, a slow mount).
  */
-export async function loadConfig(env: Env = process.env, file = env.CHOM_CONFIG): Promise<Config> {
+export async function loadConfigWith<S extends z.ZodType>(
+  configSchema: S,
+  env: Env = process.env,
+  file = env.CHOM_CONFIG,
+): Promise<z.output<S>> {
   const problems: string[] = [];
   const raw = file ? await readYamlFile(file, problems) : {};
   for (const { env: name, path, type } of envKeys) {
@@ -81,7 +84,7 @@ export async function loadConfig(env: Env = process.env, file = env.CHOM_CONFIG)
 }
 
 /** Validates an already-parsed object (YAML or test input). */
-export function parseConfig(raw: unknown): Config {
+export function parseConfigWith<S extends z.ZodType>(configSchema: S, raw: unknown): z.output<S> {
   const result = configSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(result.error.issues.map(describeIssue));
   return result.data;

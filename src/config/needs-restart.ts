@@ -1,4 +1,4 @@
-import type { Config } from './schema.js';
+import type { BaseConfig } from './schema.js';
 
 /**
  * The changes a reload cannot apply to a running process, each naming its key:
@@ -9,8 +9,8 @@ import type { Config } from './schema.js';
  * certificate files, a rotated or removed webhook secret apply on reload.
  */
 export function changesNeedingRestart(
-  running: Config,
-  next: Config,
+  running: BaseConfig,
+  next: BaseConfig,
   webhookRouteRegistered: boolean,
 ): string[] {
   const changes: string[] = [];

@@ -1,7 +1,7 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { FileRefused, readBoundedFile } from './bounded-file.js';
 import { ConfigError } from './load.js';
-import type { Config } from './schema.js';
+import type { BaseConfig } from './schema.js';
 
 /** The certificate (chain) and private key the HTTPS server presents, as PEM. */
 export interface TlsMaterial {
@@ -12,7 +12,7 @@ export interface TlsMaterial {
 /** A certificate chain is a few kB; a megabyte is not one. */
 export const tlsFileBytes = 1024 * 1024;
 
-type TlsConfig = NonNullable<Config['server']['tls']>;
+type TlsConfig = NonNullable<BaseConfig['server']['tls']>;
 
 /**
  * Reads and checks `server.tls`: both files regular and bounded (as secret

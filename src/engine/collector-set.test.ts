@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../config/load.js';
+import { parseConfig } from '../app/config.js';
 import { enabledCollectors, readsAppDatabase } from './collector-set.js';
 import { collectors } from '../collectors/index.js';
 

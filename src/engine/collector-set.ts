@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { isSelected } from '../config/collector-selection.js';
-import type { Config } from '../config/schema.js';
+import type { BaseConfig } from '../config/schema.js';
 import { customSqlCollectors } from '../collectors/custom-sql.js';
 import { collectors as allCollectors } from '../collectors/index.js';
 import { CollectorRunner, type RunnerDeps } from './runner.js';
@@ -18,7 +18,7 @@ export interface EnabledCollector {
  * `collectors.only` is set, listed there; and every custom query.
  */
 export function enabledCollectors(
-  config: Config,
+  config: BaseConfig,
   collectors: readonly AnyCollector[] = allCollectors,
 ): EnabledCollector[] {
   const settingsByName = config.collectors as Record<string, Record<string, unknown> | undefined>;
@@ -44,7 +44,7 @@ export function enabledCollectors(
  * database URL, this is what starts demo mode.
  */
 export function readsAppDatabase(
-  config: Config,
+  config: BaseConfig,
   collectors: readonly AnyCollector[] = allCollectors,
 ): boolean {
   return enabledCollectors(config, collectors).some(({ collector, options }) => {
@@ -55,7 +55,7 @@ export function readsAppDatabase(
 
 /** The runners for the enabled collectors and custom queries, with their effective settings. */
 export function createRunners(
-  config: Config,
+  config: BaseConfig,
   deps: Omit<RunnerDeps, 'labelSets' | 'kpi'>,
   collectors: readonly AnyCollector[] = allCollectors,
 ): CollectorRunner[] {
@@ -74,7 +74,7 @@ export function createRunners(
  * The database a collector's state is about. Without a URL (demo mode) it is
  * the embedded database, the same across reloads.
  */
-function stateScope(config: Config, collector: AnyCollector): string {
+function stateScope(config: BaseConfig, collector: AnyCollector): string {
   const app = config.database.url ?? 'demo';
   if (collector.source === 'analytics') return config.events.url ?? app;
   return collector.source === 'postgres' ? app : collector.source;

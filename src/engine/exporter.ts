@@ -5,7 +5,7 @@ import { Registry } from 'prom-client';
 import { createRunners, runAll } from './collector-set.js';
 import type { CollectorRunner } from './runner.js';
 import type { AnyCollector } from '../collectors/types.js';
-import type { Config } from '../config/schema.js';
+import type { BaseConfig } from '../config/schema.js';
 import { createSelfMetrics, type SelfMetrics } from '../metrics/self-metrics.js';
 import { scheduleRunners } from './scheduler.js';
 import type { Sources } from '../collectors/sources.js';
@@ -51,7 +51,7 @@ export class Exporter {
   };
 
   constructor(
-    config: Config,
+    config: BaseConfig,
     private sources: Sources,
     private readonly log: Logger,
     private readonly collectors?: readonly AnyCollector[],
@@ -126,7 +126,7 @@ export class Exporter {
    * the old connections are gone (their queries cancelled) before new ones open.
    */
   async reconfigure(
-    config: Config,
+    config: BaseConfig,
     sources: Sources,
     retire?: (replaced: Sources) => Promise<void>,
   ): Promise<Sources> {
@@ -216,7 +216,7 @@ export class Exporter {
     });
   }
 
-  private build(config: Config, sources: Sources): Generation {
+  private build(config: BaseConfig, sources: Sources): Generation {
     const shutdown = new AbortController();
     const runners = createRunners(
       config,

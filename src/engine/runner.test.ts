@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parseConfig } from '../config/load.js';
+import { parseConfig } from '../app/config.js';
 import { createSelfMetrics } from '../metrics/self-metrics.js';
 import { type MetricSpec, type Sample, sample } from '../metrics/spec.js';
 import type { Sources } from '../collectors/sources.js';

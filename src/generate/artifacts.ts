@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseConfig } from '../config/load.js';
+import { parseConfig } from '../app/config.js';
 import { grafanaArtifacts } from '../dashboards/index.js';
 import {
   kubernetesArtifacts,

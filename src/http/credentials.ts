@@ -1,9 +1,9 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Config } from '../config/schema.js';
+import type { BaseConfig } from '../config/schema.js';
 import { type BcryptWorkers, VerifierBusyError } from './bcrypt-workers.js';
 import { RecentKeys } from './recent-keys.js';
 
-export type AuthConfig = NonNullable<Config['server']['auth']>;
+export type AuthConfig = NonNullable<BaseConfig['server']['auth']>;
 
 /** What a request's credentials are worth: `busy` when they could not be checked now. */
 export type Verdict = 'ok' | 'denied' | 'busy';

@@ -4,7 +4,7 @@ import type {
   RowPanel,
   VariableModel,
 } from '@grafana/grafana-foundation-sdk/dashboard';
-import { parseConfig } from '../../src/config/load.js';
+import { parseConfig } from '../../src/app/config.js';
 import { type BoardFile, dashboards } from '../../src/dashboards/index.js';
 import { dashboardUids } from '../../src/kpi/ids.js';
 

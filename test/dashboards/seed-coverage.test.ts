@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.js';
+import { parseConfig } from '../../src/app/config.js';
 import { dashboards } from '../../src/dashboards/index.js';
 import { alertRules } from '../../src/kpi/alert-rules.js';
 import { recordingRules } from '../../src/kpi/recording-rules.js';

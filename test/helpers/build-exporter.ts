@@ -1,7 +1,7 @@
 import pino, { type Logger } from 'pino';
 import { collectors } from '../../src/collectors/index.js';
-import { parseConfig } from '../../src/config/load.js';
-import type { Config } from '../../src/config/schema.js';
+import { parseConfig } from '../../src/app/config.js';
+import type { Config } from '../../src/app/config.js';
 import { Exporter } from '../../src/engine/exporter.js';
 import { closeSources, createSources } from '../../src/app/create-sources.js';
 import type { Sources } from '../../src/collectors/sources.js';

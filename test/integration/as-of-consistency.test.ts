@@ -2,8 +2,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectAsOf, isBackfillable } from '../../src/collectors/as-of.js';
 import { type EnabledCollector, enabledCollectors } from '../../src/engine/collector-set.js';
-import { parseConfig } from '../../src/config/load.js';
-import type { Config } from '../../src/config/schema.js';
+import { parseConfig } from '../../src/app/config.js';
+import type { Config } from '../../src/app/config.js';
 import { closeSources, createSources } from '../../src/app/create-sources.js';
 import type { Sources } from '../../src/collectors/sources.js';
 import {

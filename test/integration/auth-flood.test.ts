@@ -3,7 +3,7 @@ import bcrypt from 'bcryptjs';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.js';
+import { parseConfig } from '../../src/app/config.js';
 import { Exporter } from '../../src/engine/exporter.js';
 import { buildApp } from '../../src/http/app.js';
 import { closeSources, createSources } from '../../src/app/create-sources.js';

@@ -8,7 +8,7 @@ import {
   startPrometheusOn,
 } from '../../src/backfill/prometheus-process.js';
 import { backfillCollectors, runBackfill } from '../../src/backfill/run-backfill.js';
-import { parseConfig } from '../../src/config/load.js';
+import { parseConfig } from '../../src/app/config.js';
 import { seedDemoData } from '../../src/demo/seed.js';
 import { closeSources, createSources } from '../../src/app/create-sources.js';
 import { allQueries, expand } from '../dashboards/model.js';

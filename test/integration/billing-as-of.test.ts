@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billingMrr } from '../../src/collectors/billing-mrr.js';
-import { parseConfig } from '../../src/config/load.js';
-import type { Config } from '../../src/config/schema.js';
+import { parseConfig } from '../../src/app/config.js';
+import type { Config } from '../../src/app/config.js';
 import { closeSources, createSources } from '../../src/app/create-sources.js';
 import type { Sources } from '../../src/collectors/sources.js';
 import {

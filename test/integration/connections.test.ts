@@ -4,7 +4,7 @@ import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.js';
+import { parseConfig } from '../../src/app/config.js';
 import { startService } from '../../src/serve.js';
 import { onlyCollectors } from '../helpers/build-exporter.js';
 import { freePort, tempDir, waitUntil } from '../helpers/processes.js';

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.js';
+import { parseConfig } from '../../src/app/config.js';
 import { Exporter } from '../../src/engine/exporter.js';
 import { closeSources, createSources } from '../../src/app/create-sources.js';
 import { buildTestExporter, onlyCollectors } from '../helpers/build-exporter.js';

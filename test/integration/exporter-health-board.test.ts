@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.js';
+import { parseConfig } from '../../src/app/config.js';
 import { dashboardUids } from '../../src/kpi/ids.js';
 import { type RunningService, startService } from '../../src/serve.js';
 import { allQueries, expand } from '../dashboards/model.js';

@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import bcrypt from 'bcryptjs';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.js';
+import { parseConfig } from '../../src/app/config.js';
 import { readTlsFiles } from '../../src/config/tls-files.js';
 import { Exporter } from '../../src/engine/exporter.js';
 import { buildApp } from '../../src/http/app.js';

@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { parseConfig } from '../../src/config/load.js';
+import { parseConfig } from '../../src/app/config.js';
 import { Exporter } from '../../src/engine/exporter.js';
 import { buildApp } from '../../src/http/app.js';
 import { closeSources, createSources } from '../../src/app/create-sources.js';

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.js';
+import { parseConfig } from '../../src/app/config.js';
 import { type RunningService, startService } from '../../src/serve.js';
 import { customer, price, product, subscription } from '../fixtures/stripe-objects.js';
 import { type ParsedSample, parseExposition, sampleValue } from '../helpers/exposition.js';

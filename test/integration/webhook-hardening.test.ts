@@ -1,8 +1,8 @@
 import { connect } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.js';
-import type { Config } from '../../src/config/schema.js';
+import { parseConfig } from '../../src/app/config.js';
+import type { Config } from '../../src/app/config.js';
 import { buildApp } from '../../src/http/app.js';
 import { startService } from '../../src/serve.js';
 import { buildTestExporter, onlyCollectors } from '../helpers/build-exporter.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { parseConfig } from '../../src/config/load.js';
+import { parseConfig } from '../../src/app/config.js';
 import { alertmanagerConfig } from '../../src/deploy/kubernetes/alertmanager-config.js';
 import { alertRules } from '../../src/kpi/alert-rules.js';
 import { tempDir } from '../helpers/processes.js';

@@ -1,4 +1,4 @@
-import { parseConfig } from '../../config/load.js';
+import { parseConfig } from '../../app/config.js';
 import { version } from '../../version.js';
 
 /**
