@@ -14,8 +14,9 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import pino from 'pino';
 import { parseConfig } from '../src/app/config.js';
-import { Exporter } from '../src/engine/exporter.js';
-import { closeSources, createSources } from '../src/app/create-sources.js';
+import { closeSources } from '../src/app/create-sources.js';
+import { buildExporter, buildSources } from '../src/app/service.js';
+import type { Exporter } from '../src/engine/exporter.js';
 import { onlyCollectors } from '../test/helpers/build-exporter.js';
 import { createBenchDatabase } from './lib/database.js';
 import { machine } from './lib/machine.js';
@@ -68,8 +69,8 @@ for (const size of sizes) {
         analytics_event_counters: { timeoutSeconds: 600 },
       },
     });
-    const sources = createSources(config, db.url);
-    const exporter = new Exporter(config, sources, pino({ level: 'silent' }));
+    const sources = buildSources(config, { url: db.url }, pino({ level: 'silent' }));
+    const exporter = buildExporter(config, sources, pino({ level: 'silent' })).exporter;
     try {
       const firstRound = await timeRound(exporter);
       const steady: number[] = [];

@@ -12,11 +12,11 @@ import { setImmediate as yieldLoop } from 'node:timers/promises';
 import pg from 'pg';
 import pino from 'pino';
 import { parseConfig } from '../src/app/config.js';
+import { closeSources } from '../src/app/create-sources.js';
+import { buildExporter, buildSources } from '../src/app/service.js';
 import { migrate } from '../src/db/migrate.js';
 import { seedDemoData } from '../src/demo/seed.js';
-import { Exporter } from '../src/engine/exporter.js';
 import { buildApp } from '../src/http/app.js';
-import { closeSources, createSources } from '../src/app/create-sources.js';
 import { TcpProxy } from '../test/helpers/tcp-proxy.js';
 
 const seconds = Number(process.argv[2] ?? 60);
@@ -61,8 +61,8 @@ async function main(): Promise<void> {
       ].map((c) => [c, { schedule: '*/2 * * * * *', timeoutSeconds: 5 }]),
     ),
   });
-  const sources = createSources(config, proxied.toString());
-  const exporter = new Exporter(config, sources, pino({ level: 'silent' }));
+  const sources = buildSources(config, { url: proxied.toString() }, pino({ level: 'silent' }));
+  const exporter = buildExporter(config, sources, pino({ level: 'silent' })).exporter;
   const app = buildApp({ exporter, logger: pino({ level: 'silent' }) });
   // Real HTTP, as Prometheus scrapes: in-process injection never yields to timers.
   const base = await app.listen({ host: '127.0.0.1', port: 0 });

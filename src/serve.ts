@@ -1,53 +1,11 @@
 import type { Logger } from 'pino';
+import { buildService, demoNotice } from './app/service.js';
+import type { Exporter } from './engine/exporter.js';
 import { coalesced } from './engine/coalesced.js';
 import { changesNeedingRestart, restartMessage } from './config/needs-restart.js';
 import type { Config } from './app/config.js';
 import { readTlsFiles, type TlsMaterial } from './config/tls-files.js';
-import { migrate } from './db/migrate.js';
-import { type EmbeddedDatabase, startEmbeddedDatabase } from './demo/embedded-database.js';
-import { seedDemoData } from './demo/seed.js';
-import { readsAppDatabase } from './engine/collector-set.js';
-import { Exporter } from './engine/exporter.js';
 import { buildApp } from './http/app.js';
-import { closeSources, createSources } from './app/create-sources.js';
-import type { Sources } from './collectors/sources.js';
-import { stripeFromConfig } from './billing/stripe-from-config.js';
-
-const demoNotice =
-  'DEMO MODE: serving synthetic demo data from an embedded PostgreSQL. ' +
-  'Set CHOM_DATABASE_URL (or database.url in the config file) to read your own database.';
-
-/**
- * Starts the embedded demo database when no database is configured and an
- * enabled collector reads one; with none reading it (Stripe-only), no database.
- */
-export async function resolveDatabase(
-  config: Config,
-  log: Logger,
-): Promise<{ url?: string; demo?: EmbeddedDatabase }> {
-  if (config.database.url) return { url: config.database.url };
-  if (!readsAppDatabase(config)) {
-    log.info(
-      'no enabled collector reads the app database: running without one, and without demo data',
-    );
-    return {};
-  }
-  log.warn(demoNotice);
-  const started = Date.now();
-  const demo = await startEmbeddedDatabase({
-    dataDir: config.demo.dataDir,
-    port: config.demo.port,
-  });
-  try {
-    await migrate(demo.url);
-    const seeded = await seedDemoData(demo.url);
-    log.info({ seconds: (Date.now() - started) / 1000, seeded }, 'demo database ready');
-    return { url: demo.url, demo };
-  } catch (error) {
-    await demo.stop().catch(() => {});
-    throw error;
-  }
-}
 
 /** The outcome of a reload: the new config is running, or it was refused and the old one kept. */
 export type ReloadResult = { readonly ok: true } | { readonly ok: false; readonly error: string };
@@ -74,17 +32,9 @@ export async function startService(
 ): Promise<RunningService> {
   // Before anything starts: a missing or non-PEM file is a configuration error (exit 2).
   let tls = config.server.tls ? await readTlsFiles(config.server.tls) : undefined;
-  const { url, demo } = await resolveDatabase(config, log);
-  const sourcesFor = (next: Config, previous?: Sources) =>
-    // In demo mode the exporter owns the embedded database, so billing month openings are recorded there.
-    createSources(
-      next,
-      next.database.url ?? url,
-      { ...(demo ? { stateUrl: demo.url } : {}), stripe: stripeFromConfig(next, log) },
-      previous,
-    );
+  const service = await buildService(config, log);
+  const { exporter, billing } = service;
   let running = config;
-  const exporter = new Exporter(config, sourcesFor(config), log);
   // The route is registered only with a secret; a reload cannot add a route to a listening server.
   const webhookRoute = Boolean(config.stripe.webhookSecret);
   let shuttingDown = false;
@@ -105,12 +55,7 @@ export async function startService(
     } catch (error) {
       return refuse(error instanceof Error ? error.message : String(error));
     }
-    const nextSources = sourcesFor(next, exporter.sourceClients);
-    await exporter.reconfigure(next, nextSources, (replaced) =>
-      closeSources(replaced, nextSources).catch((error: unknown) => {
-        log.warn({ err: error }, 'closing the replaced database clients failed');
-      }),
-    );
+    await service.reconfigure(next);
     // Credentials are read per request from `running`; a new certificate serves new connections.
     if (nextTls && !sameTls(tls, nextTls)) {
       (app.server as unknown as SecureServer).setSecureContext({ ...nextTls });
@@ -130,15 +75,18 @@ export async function startService(
     auth: () => running.server.auth,
     ...(webhookRoute
       ? {
-          webhook: () => {
-            const { webhookSecret, webhookToleranceSeconds } = running.stripe;
-            return webhookSecret
-              ? { secret: webhookSecret, toleranceSeconds: webhookToleranceSeconds }
-              : undefined;
+          webhook: {
+            settings: () => {
+              const { webhookSecret, webhookToleranceSeconds } = running.stripe;
+              return webhookSecret
+                ? { secret: webhookSecret, toleranceSeconds: webhookToleranceSeconds }
+                : undefined;
+            },
+            billing: billing.webhook,
           },
         }
       : {}),
-    ...(demo ? { notice: demoNotice } : {}),
+    ...(service.database.demo ? { notice: demoNotice } : {}),
   });
   const address = await app.listen({ host: config.server.host, port: config.server.port });
   log.info({ address }, 'listening; first collection round started');
@@ -155,9 +103,7 @@ export async function startService(
         await app.close();
         clearTimeout(cut);
         await reloads.idle();
-        await exporter.stop();
-        await closeSources(exporter.sourceClients);
-        await demo?.stop();
+        await service.close();
       })();
       return closing;
     },

@@ -8,10 +8,10 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { stringify } from 'yaml';
-import type { QuerySpec } from '../../src/sources/query-contract.js';
 import { parseConfig } from '../../src/app/config.js';
-import { Exporter } from '../../src/engine/exporter.js';
-import { closeSources, createSources } from '../../src/app/create-sources.js';
+import { closeSources } from '../../src/app/create-sources.js';
+import { buildExporter, buildSources } from '../../src/app/service.js';
+import type { QuerySpec } from '../../src/sources/query-contract.js';
 import type { QueryFn, SqlSource } from '../../src/sources/sql-source.js';
 
 export interface PackQuery {
@@ -73,12 +73,12 @@ export async function recordQueryPack(url: string): Promise<PackQuery[]> {
     close: () => source.close(),
   });
   const config = parseConfig({ database: { url } });
-  const real = createSources(config, url);
-  const exporter = new Exporter(
+  const real = buildSources(config, { url: url }, pino({ level: 'silent' }));
+  const exporter = buildExporter(
     config,
     { ...real, app: recording(real.app), events: recording(real.events) },
     pino({ level: 'silent' }),
-  );
+  ).exporter;
   try {
     if ((await exporter.runOnce()) > 0) throw new Error('a collector failed on the demo data');
   } finally {

@@ -3,18 +3,17 @@ import { createServer } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import pino from 'pino';
 import { parseConfig } from '../../src/app/config.js';
-import { Exporter } from '../../src/engine/exporter.js';
-import { createSources } from '../../src/app/create-sources.js';
+import { buildExporter, buildSources } from '../../src/app/service.js';
 import { syntheticCollector } from './synthetic.js';
 
 const count = Number(process.argv[2]);
 const config = parseConfig({});
-const exporter = new Exporter(
+const exporter = buildExporter(
   config,
-  createSources(config, 'postgres://unused@127.0.0.1:1/none'),
+  buildSources(config, { url: 'postgres://unused@127.0.0.1:1/none' }, pino({ level: 'silent' })),
   pino({ level: 'silent' }),
   [syntheticCollector(count)],
-);
+).exporter;
 await exporter.runOnce();
 const body = gzipSync(await exporter.exposition());
 const server = createServer((_request, response) => {

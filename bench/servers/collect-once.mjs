@@ -4,9 +4,9 @@
 // Usage: node bench/servers/collect-once.mjs DATABASE_URL COLLECTOR|all
 import pino from 'pino';
 import { collectors } from '../../dist/collectors/index.js';
-import { parseConfig } from '../../dist/config/load.js';
-import { Exporter } from '../../dist/exporter.js';
-import { closeSources, createSources } from '../../dist/sources/create-sources.js';
+import { parseConfig } from '../../dist/app/config.js';
+import { closeSources } from '../../dist/app/create-sources.js';
+import { buildExporter, buildSources } from '../../dist/app/service.js';
 
 const [url, only] = process.argv.slice(2);
 const disabled = Object.fromEntries(
@@ -15,7 +15,7 @@ const disabled = Object.fromEntries(
     .map((c) => [c.name, { enabled: false }]),
 );
 const config = parseConfig({ database: { url }, collectors: disabled });
-const sources = createSources(config, url, {});
+const sources = buildSources(config, { url }, pino({ level: 'silent' }));
 const statements = [];
 const recording = (source) => ({
   ...source,
@@ -29,7 +29,7 @@ const recording = (source) => ({
   close: () => source.close(),
 });
 const measured = { ...sources, app: recording(sources.app), events: recording(sources.events) };
-const exporter = new Exporter(config, measured, pino({ level: 'silent' }));
+const { exporter } = buildExporter(config, measured, pino({ level: 'silent' }));
 const started = performance.now();
 const failed = await exporter.runOnce();
 const seconds = (performance.now() - started) / 1000;

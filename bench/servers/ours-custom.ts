@@ -4,11 +4,10 @@
 // then the app serves the result; no schedule is started.
 import { readFileSync } from 'node:fs';
 import pino from 'pino';
-import { collectors } from '../../src/collectors/index.js';
 import { parseConfig } from '../../src/app/config.js';
-import { Exporter } from '../../src/engine/exporter.js';
+import { buildExporter, buildSources } from '../../src/app/service.js';
+import { collectors } from '../../src/collectors/index.js';
 import { buildApp } from '../../src/http/app.js';
-import { createSources } from '../../src/app/create-sources.js';
 
 const url = String(process.argv[2]);
 const custom: unknown = JSON.parse(readFileSync(String(process.argv[3]), 'utf8'));
@@ -17,7 +16,11 @@ const config = parseConfig({
   collectors: Object.fromEntries(collectors.map((c) => [c.name, { enabled: false }])),
   custom,
 });
-const exporter = new Exporter(config, createSources(config, url), pino({ level: 'silent' }));
+const exporter = buildExporter(
+  config,
+  buildSources(config, { url: url }, pino({ level: 'silent' })),
+  pino({ level: 'silent' }),
+).exporter;
 if ((await exporter.runOnce()) > 0) throw new Error('a custom query failed');
 const app = buildApp({ exporter, logger: pino({ level: 'silent' }) });
 const address = await app.listen({ host: '127.0.0.1', port: 0 });

@@ -3,13 +3,16 @@
 // so any transaction the database sees during the load comes from scrapes.
 import pino from 'pino';
 import { parseConfig } from '../../src/app/config.js';
-import { Exporter } from '../../src/engine/exporter.js';
+import { buildExporter, buildSources } from '../../src/app/service.js';
 import { buildApp } from '../../src/http/app.js';
-import { createSources } from '../../src/app/create-sources.js';
 
 const url = String(process.argv[2]);
 const config = parseConfig({ database: { url } });
-const exporter = new Exporter(config, createSources(config, url), pino({ level: 'silent' }));
+const exporter = buildExporter(
+  config,
+  buildSources(config, { url: url }, pino({ level: 'silent' })),
+  pino({ level: 'silent' }),
+).exporter;
 if ((await exporter.runOnce()) > 0) throw new Error('a collector failed');
 const app = buildApp({ exporter, logger: pino({ level: 'silent' }) });
 const address = await app.listen({ host: '127.0.0.1', port: 0 });

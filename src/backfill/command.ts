@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../app/config.js';
-import { resolveDatabase } from '../serve.js';
-import { closeSources, createSources } from '../app/create-sources.js';
-import { stripeFromConfig } from '../billing/stripe-from-config.js';
+import { buildSources, resolveDatabase } from '../app/service.js';
+import { closeSources } from '../app/create-sources.js';
 import { findExecutable } from './promtool-steps.js';
 import { manualCommands, runBackfill, stepCount } from './run-backfill.js';
 import { parseDuration, parseInstant } from './time-arguments.js';
@@ -97,9 +96,9 @@ export async function runBackfillCommand(
   log: Logger,
 ): Promise<number> {
   const request = parseBackfillFlags(flags, Date.now());
-  const { url, demo } = await resolveDatabase(config, log);
+  const database = await resolveDatabase(config, log);
   // No state database: the backfill never writes (billing month openings are reconstructed).
-  const sources = createSources(config, url, { stripe: stripeFromConfig(config, log) });
+  const sources = buildSources(config, database, log, { demoState: false });
   const interrupt = new AbortController();
   const onSigint = () => {
     process.stderr.write('\ninterrupted: finishing nothing more; the completed chunks are kept\n');
@@ -151,6 +150,6 @@ export async function runBackfillCommand(
   } finally {
     process.removeListener('SIGINT', onSigint);
     await closeSources(sources);
-    await demo?.stop();
+    await database.demo?.stop();
   }
 }

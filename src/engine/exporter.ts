@@ -13,17 +13,6 @@ import { version } from '../version.js';
 
 const gzipAsync = promisify(gzip);
 
-/** What became of a webhook delivery: the `outcome` label, every value known in advance. */
-export const webhookOutcomes = [
-  'accepted',
-  'ignored',
-  'bad_signature',
-  'stale',
-  'malformed',
-  'too_large',
-] as const;
-export type WebhookOutcome = (typeof webhookOutcomes)[number];
-
 /** One configuration's runners, schedules and in-flight runs. */
 interface Generation {
   readonly runners: CollectorRunner[];
@@ -57,7 +46,6 @@ export class Exporter {
     private readonly collectors?: readonly AnyCollector[],
   ) {
     this.selfMetrics = createSelfMetrics(this.registry, version);
-    this.observeBilling(sources);
     this.generation = this.build(config, sources);
   }
 
@@ -144,7 +132,6 @@ export class Exporter {
     }
     const replaced = this.sources;
     this.sources = sources;
-    this.observeBilling(sources);
     this.generation = next;
     this.markChanged();
     await retire?.(replaced);
@@ -181,11 +168,10 @@ export class Exporter {
   }
 
   /**
-   * Counts a webhook delivery by outcome (chom_stripe_webhook_events_total); a
-   * count of 0 creates the series, so that rate() works from the first delivery.
+   * Something else registered on `registry` changed (a counter billing keeps):
+   * the next scrape renders afresh instead of serving the cached bytes.
    */
-  recordWebhook(outcome: WebhookOutcome, count = 1): void {
-    this.selfMetrics.webhookEvents.inc({ outcome }, count);
+  registryChanged(): void {
     this.markChanged();
   }
 
@@ -201,19 +187,6 @@ export class Exporter {
     for (const timer of this.soon.values()) clearTimeout(timer);
     this.soon.clear();
     await this.stopGeneration(this.generation);
-  }
-
-  /** Stripe's requests and syncs go to the self-metrics, zero from the start so rate() works. */
-  private observeBilling(sources: Sources): void {
-    const stripe = sources.stripe;
-    if (!stripe?.observe) return;
-    const { stripeRequests, stripeSyncs } = this.selfMetrics;
-    for (const kind of ['list', 'retrieve', 'events'] as const) stripeRequests.inc({ kind }, 0);
-    for (const mode of ['full', 'incremental'] as const) stripeSyncs.inc({ mode }, 0);
-    stripe.observe({
-      onRequest: (kind) => stripeRequests.inc({ kind }),
-      onSync: (mode) => stripeSyncs.inc({ mode }),
-    });
   }
 
   private build(config: BaseConfig, sources: Sources): Generation {

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import type { BillingWebhook } from '../billing/webhook-events.js';
 import type { TlsMaterial } from '../config/tls-files.js';
 import type { Exporter } from '../engine/exporter.js';
 import { registerAuth } from './auth.js';
@@ -23,10 +24,11 @@ export interface AppDeps {
   /** The credentials in force (server.auth), read per request: a reload may rotate them. */
   readonly auth?: () => AuthConfig | undefined;
   /**
-   * Stripe webhook secret and tolerance, read per request (a reload may rotate
-   * or remove them). The route exists only when given.
+   * Stripe webhooks: the secret and tolerance, read per request (a reload may
+   * rotate or remove them), and billing's handler of verified events. The
+   * route exists only when given.
    */
-  readonly webhook?: WebhookSettings;
+  readonly webhook?: { readonly settings: WebhookSettings; readonly billing: BillingWebhook };
   /** Shorter timeouts for tests; the defaults are documented in timeouts.ts. */
   readonly timeouts?: Partial<HttpTimeouts>;
 }
@@ -53,6 +55,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerHealthRoutes(app, deps.exporter);
   registerLandingPage(app, deps.exporter, deps.notice);
   if (deps.reload) registerReloadRoute(app, deps.reload);
-  if (deps.webhook) registerStripeWebhook(app, deps.exporter, deps.webhook);
+  if (deps.webhook) registerStripeWebhook(app, deps.webhook.billing, deps.webhook.settings);
   return app;
 }

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import Stripe from 'stripe';
-import { type Exporter, type WebhookOutcome, webhookOutcomes } from '../engine/exporter.js';
+import { type WebhookOutcome, webhookOutcomes } from '../billing/billing-self-metrics.js';
+import type { BillingWebhook } from '../billing/webhook-events.js';
 import { ThrottledWarning } from './throttled-warning.js';
 
 /** The signing secret and tolerance in force; undefined when webhooks are off. */
@@ -9,9 +10,6 @@ export type WebhookSettings = () =>
   | undefined;
 
 export const stripeWebhookPath = '/webhooks/stripe';
-
-/** Stripe retries for days; a short wait lets a burst of events share one billing run. */
-const refreshDelayMs = 2_000;
 
 /** Stripe's events are a few kB; a large body is not one. */
 const bodyLimitBytes = 256 * 1024;
@@ -29,10 +27,10 @@ const bodyLimitBytes = 256 * 1024;
  */
 export function registerStripeWebhook(
   app: FastifyInstance,
-  exporter: Exporter,
+  billing: BillingWebhook,
   settings: WebhookSettings,
 ): void {
-  for (const outcome of webhookOutcomes) exporter.recordWebhook(outcome, 0);
+  for (const outcome of webhookOutcomes) billing.record(outcome, 0);
   // Refusals need no credentials to cause: logged at a bounded rate, all counted.
   const refusals = new ThrottledWarning(app.log, 'refused a Stripe webhook delivery');
   app.addHook('onClose', async () => refusals.flush());
@@ -50,7 +48,7 @@ export function registerStripeWebhook(
     // The body limit is enforced while parsing, before the route runs: counted here.
     scope.setErrorHandler((error: FastifyError, request, reply) => {
       if (error.statusCode === 413) {
-        exporter.recordWebhook('too_large');
+        billing.record('too_large');
         refusals.warn({ outcome: 'too_large', reqId: request.id });
         return reply
           .code(413)
@@ -63,7 +61,7 @@ export function registerStripeWebhook(
       // Checked before the body too (onRequest); a reload may land in between.
       if (!current) return reply.code(404).send({ status: 'not found' });
       const refuse = (outcome: WebhookOutcome, error: string) => {
-        exporter.recordWebhook(outcome);
+        billing.record(outcome);
         refusals.warn({ outcome, reason: error, reqId: request.id });
         return reply.code(400).send({ status: 'refused', error });
       };
@@ -96,10 +94,8 @@ export function registerStripeWebhook(
       if (typeof event !== 'object' || event === null || typeof event.type !== 'string') {
         return refuse('malformed', 'payload is not a Stripe event (no type)');
       }
-      const source = exporter.sourceClients.stripe;
-      const accepted = source?.notify?.(event) ?? false;
-      if (accepted) exporter.runSoon('billing_mrr', refreshDelayMs);
-      exporter.recordWebhook(accepted ? 'accepted' : 'ignored');
+      const accepted = billing.deliver(event);
+      billing.record(accepted ? 'accepted' : 'ignored');
       return { received: true };
     });
   });

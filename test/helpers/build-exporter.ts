@@ -1,15 +1,12 @@
 import pino, { type Logger } from 'pino';
-import { collectors } from '../../src/collectors/index.js';
-import { parseConfig } from '../../src/app/config.js';
 import type { Config } from '../../src/app/config.js';
-import { Exporter } from '../../src/engine/exporter.js';
-import { closeSources, createSources } from '../../src/app/create-sources.js';
-import type { Sources } from '../../src/collectors/sources.js';
-import { stripeFromConfig } from '../../src/billing/stripe-from-config.js';
+import { parseConfig } from '../../src/app/config.js';
+import { serviceOn } from '../../src/app/service.js';
+import { collectors } from '../../src/collectors/index.js';
 
 /**
- * An exporter on `url` with config overrides and a silent logger (or `log`);
- * close it in afterEach/afterAll.
+ * An exporter on `url` with config overrides and a silent logger (or `log`),
+ * wired by the composition root as the service is; close it in afterEach/afterAll.
  */
 export function buildTestExporter(
   url: string,
@@ -18,25 +15,18 @@ export function buildTestExporter(
 ) {
   const configFor = (next: Record<string, unknown>): Config =>
     parseConfig({ ...next, database: { url, ...((next.database as object) ?? {}) } });
-  const sourcesFor = (config: Config) =>
-    createSources(config, url, { stripe: stripeFromConfig(config, log) });
   const config = configFor(raw);
-  const sources: Sources[] = [sourcesFor(config)];
-  const exporter = new Exporter(config, sources[0] as Sources, log);
+  const service = serviceOn(config, { url }, log);
   return {
     config,
-    exporter,
-    /** Swaps in a configuration built from `next`, as a reload does (sources are recreated too). */
+    exporter: service.exporter,
+    /** Billing's handler of verified Stripe webhook events, for buildApp's `webhook`. */
+    webhook: service.billing.webhook,
+    /** Swaps in a configuration built from `next`, as a reload does (sources are rebuilt too). */
     async reload(next: Record<string, unknown>) {
-      const nextConfig = configFor(next);
-      const nextSources = sourcesFor(nextConfig);
-      sources.push(nextSources);
-      await exporter.reconfigure(nextConfig, nextSources);
+      await service.reconfigure(configFor(next));
     },
-    async close() {
-      await exporter.stop();
-      await Promise.all(sources.map((each) => closeSources(each)));
-    },
+    close: () => service.close(),
   };
 }
 

@@ -1,11 +1,12 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectAsOf, isBackfillable } from '../../src/collectors/as-of.js';
-import { type EnabledCollector, enabledCollectors } from '../../src/engine/collector-set.js';
-import { parseConfig } from '../../src/app/config.js';
 import type { Config } from '../../src/app/config.js';
-import { closeSources, createSources } from '../../src/app/create-sources.js';
+import { parseConfig } from '../../src/app/config.js';
+import { closeSources } from '../../src/app/create-sources.js';
+import { buildSources } from '../../src/app/service.js';
+import { collectAsOf, isBackfillable } from '../../src/collectors/as-of.js';
 import type { Sources } from '../../src/collectors/sources.js';
+import { type EnabledCollector, enabledCollectors } from '../../src/engine/collector-set.js';
 import {
   type AsOfFixture,
   asOfFixture,
@@ -50,7 +51,7 @@ describe('collection as of an instant', () => {
       },
       collectors: { postgres_email_campaigns: { maxCampaigns: 3 } },
     });
-    sources = createSources(config, db.url);
+    sources = buildSources(config, { url: db.url }, pino({ level: 'silent' }));
     enabled = enabledCollectors(config).filter(({ collector }) => collector.source !== 'billing');
   });
 

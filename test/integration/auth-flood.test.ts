@@ -4,9 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/app/config.js';
-import { Exporter } from '../../src/engine/exporter.js';
+import { closeSources } from '../../src/app/create-sources.js';
+import { buildExporter, buildSources } from '../../src/app/service.js';
 import { buildApp } from '../../src/http/app.js';
-import { closeSources, createSources } from '../../src/app/create-sources.js';
 import { onlyCollectors } from '../helpers/build-exporter.js';
 
 /** A GET on a fresh connection (no keep-alive, so no request waits behind another). */
@@ -45,8 +45,12 @@ describe('basic auth under a flood of wrong passwords', () => {
       },
       collectors: onlyCollectors('config_kpi_targets'),
     });
-    const sources = createSources(config, 'postgres://unused@127.0.0.1:1/none');
-    const exporter = new Exporter(config, sources, pino({ level: 'silent' }));
+    const sources = buildSources(
+      config,
+      { url: 'postgres://unused@127.0.0.1:1/none' },
+      pino({ level: 'silent' }),
+    );
+    const exporter = buildExporter(config, sources, pino({ level: 'silent' })).exporter;
     await exporter.runOnce();
     app = buildApp({ exporter, logger: pino({ level: 'silent' }), auth: () => config.server.auth });
     await app.listen({ host: '127.0.0.1', port: 0 });

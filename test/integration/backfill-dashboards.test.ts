@@ -3,14 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/app/config.js';
+import { closeSources } from '../../src/app/create-sources.js';
+import { buildSources } from '../../src/app/service.js';
 import {
   type PrometheusProcess,
   startPrometheusOn,
 } from '../../src/backfill/prometheus-process.js';
 import { backfillCollectors, runBackfill } from '../../src/backfill/run-backfill.js';
-import { parseConfig } from '../../src/app/config.js';
 import { seedDemoData } from '../../src/demo/seed.js';
-import { closeSources, createSources } from '../../src/app/create-sources.js';
 import { allQueries, expand } from '../dashboards/model.js';
 import { sourceMetricsReader } from '../dashboards/source-metrics.js';
 import { pendingSourceMetrics } from '../helpers/pending-source-metrics.js';
@@ -102,7 +103,7 @@ describe('dashboard queries against a Prometheus started on a backfill of the de
   beforeAll(async () => {
     db = await createTestDatabase();
     await seedDemoData(db.url);
-    const sources = createSources(config, db.url);
+    const sources = buildSources(config, { url: db.url }, pino({ level: 'silent' }));
     try {
       const outcome = await runBackfill(
         config,

@@ -1,8 +1,10 @@
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { billingMrr } from '../../src/collectors/billing-mrr.js';
-import { parseConfig } from '../../src/app/config.js';
 import type { Config } from '../../src/app/config.js';
-import { closeSources, createSources } from '../../src/app/create-sources.js';
+import { parseConfig } from '../../src/app/config.js';
+import { closeSources } from '../../src/app/create-sources.js';
+import { buildSources } from '../../src/app/service.js';
+import { billingMrr } from '../../src/collectors/billing-mrr.js';
 import type { Sources } from '../../src/collectors/sources.js';
 import {
   type TimelineSubscription,
@@ -160,7 +162,7 @@ describe('billing_mrr as of a past instant, from the billing mirror', () => {
     db = await createTestDatabase();
     await db.sql(timelineSql());
     config = parseConfig({ database: { url: db.url } });
-    sources = createSources(config, db.url);
+    sources = buildSources(config, { url: db.url }, pino({ level: 'silent' }));
   });
   afterAll(async () => {
     await closeSources(sources);

@@ -1,8 +1,8 @@
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/app/config.js';
-import { Exporter } from '../../src/engine/exporter.js';
-import { closeSources, createSources } from '../../src/app/create-sources.js';
+import { closeSources } from '../../src/app/create-sources.js';
+import { buildExporter, buildSources } from '../../src/app/service.js';
 import { buildTestExporter, onlyCollectors } from '../helpers/build-exporter.js';
 import {
   type ParsedSample,
@@ -172,8 +172,8 @@ describe('custom SQL metrics', () => {
     });
     const lines: { msg: string; reason?: string; rows?: number }[] = [];
     const log = pino({ level: 'warn' }, { write: (line: string) => lines.push(JSON.parse(line)) });
-    const sources = createSources(config, app.url);
-    const exporter = new Exporter(config, sources, log);
+    const sources = buildSources(config, { url: app.url }, pino({ level: 'silent' }));
+    const exporter = buildExporter(config, sources, log).exporter;
     closers.push(async () => {
       await exporter.stop();
       await closeSources(sources);
@@ -288,7 +288,7 @@ describe('custom SQL metrics', () => {
         collectors: onlyCollectors(),
         custom,
       });
-      const sources = createSources(config, app.url);
+      const sources = buildSources(config, { url: app.url }, pino({ level: 'silent' }));
       closers.push(() => closeSources(sources));
       await exporter.reconfigure(config, sources);
       return parseExposition(await exporter.exposition());

@@ -7,11 +7,10 @@ import bcrypt from 'bcryptjs';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/app/config.js';
+import { closeSources } from '../../src/app/create-sources.js';
+import { buildExporter, buildSources } from '../../src/app/service.js';
 import { readTlsFiles } from '../../src/config/tls-files.js';
-import { Exporter } from '../../src/engine/exporter.js';
 import { buildApp } from '../../src/http/app.js';
-import { closeSources, createSources } from '../../src/app/create-sources.js';
-import { stripeFromConfig } from '../../src/billing/stripe-from-config.js';
 import { onlyCollectors } from '../helpers/build-exporter.js';
 import { FakeStripe } from '../helpers/fake-stripe.js';
 import { tempDir } from '../helpers/processes.js';
@@ -77,8 +76,12 @@ describe('/metrics behind TLS and credentials', () => {
       },
       collectors: onlyCollectors('config_kpi_targets'),
     });
-    const sources = createSources(config, 'postgres://unused@127.0.0.1:1/none');
-    const exporter = new Exporter(config, sources, pino({ level: 'silent' }));
+    const sources = buildSources(
+      config,
+      { url: 'postgres://unused@127.0.0.1:1/none' },
+      pino({ level: 'silent' }),
+    );
+    const exporter = buildExporter(config, sources, pino({ level: 'silent' })).exporter;
     await exporter.runOnce();
     const app = buildApp({
       exporter,
@@ -177,8 +180,8 @@ describe('secrets', () => {
         billing_mrr: { source: 'stripe' },
       },
     });
-    const sources = createSources(config, url, { stripe: stripeFromConfig(config, log) });
-    const exporter = new Exporter(config, sources, log);
+    const sources = buildSources(config, { url }, log);
+    const exporter = buildExporter(config, sources, log).exporter;
     const app = buildApp({ exporter, logger: log });
     try {
       expect(await exporter.runOnce()).toBe(2);

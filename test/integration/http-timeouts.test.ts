@@ -66,7 +66,10 @@ describe('HTTP timeouts', () => {
         exporter: built.exporter,
         logger: pino({ level: 'silent' }),
         reload: async () => ({ ok: true }),
-        webhook: () => ({ secret: 'whsec_TimeoutTest', toleranceSeconds: 300 }),
+        webhook: {
+          settings: () => ({ secret: 'whsec_TimeoutTest', toleranceSeconds: 300 }),
+          billing: built.webhook,
+        },
         timeouts: { requestMs: 1_000, idleMs: 2_000, keepAliveMs: 1_000, checkIntervalMs: 200 },
       });
       await app.listen({ host: '127.0.0.1', port: 0 });

@@ -2,10 +2,11 @@ import { gunzipSync } from 'node:zlib';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../src/app/config.js';
-import { Exporter } from '../../src/engine/exporter.js';
-import { buildApp } from '../../src/http/app.js';
-import { closeSources, createSources } from '../../src/app/create-sources.js';
+import { closeSources } from '../../src/app/create-sources.js';
+import { buildExporter, buildSources } from '../../src/app/service.js';
 import type { Sources } from '../../src/collectors/sources.js';
+import type { Exporter } from '../../src/engine/exporter.js';
+import { buildApp } from '../../src/http/app.js';
 import type { SqlSource } from '../../src/sources/sql-source.js';
 import { appFixtureSql } from '../fixtures/app-fixture.js';
 import { onlyCollectors } from '../helpers/build-exporter.js';
@@ -38,9 +39,9 @@ describe('the scrape path', () => {
       database: { url: db.url },
       collectors: onlyCollectors('postgres_nps', 'postgres_active_users'),
     });
-    real = createSources(config, db.url);
+    real = buildSources(config, { url: db.url }, pino({ level: 'silent' }));
     sources = { ...real, app: counting(real.app, counter), events: counting(real.events, counter) };
-    exporter = new Exporter(config, sources, pino({ level: 'silent' }));
+    exporter = buildExporter(config, sources, pino({ level: 'silent' })).exporter;
     app = buildApp({ exporter, logger: pino({ level: 'silent' }) });
     await exporter.runOnce();
   });

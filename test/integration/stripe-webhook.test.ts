@@ -62,7 +62,7 @@ describe('POST /webhooks/stripe', () => {
       exporter: built.exporter,
       logger,
       auth: () => ({ bearerToken }),
-      webhook: () => ({ secret, toleranceSeconds: 300 }),
+      webhook: { settings: () => ({ secret, toleranceSeconds: 300 }), billing: built.webhook },
     });
     // Started, as the service is: webhooks bring the scheduled billing run forward.
     expect(await built.exporter.start()).toBe(0);
@@ -200,7 +200,7 @@ describe('POST /webhooks/stripe without a configured secret', () => {
     const app = buildApp({
       exporter: built.exporter,
       logger: pino({ level: 'silent' }),
-      webhook: () => undefined,
+      webhook: { settings: () => undefined, billing: built.webhook },
     });
     try {
       const body = '{}';

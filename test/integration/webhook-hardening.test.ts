@@ -1,8 +1,8 @@
 import { connect } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/app/config.js';
 import type { Config } from '../../src/app/config.js';
+import { parseConfig } from '../../src/app/config.js';
 import { buildApp } from '../../src/http/app.js';
 import { startService } from '../../src/serve.js';
 import { buildTestExporter, onlyCollectors } from '../helpers/build-exporter.js';
@@ -64,7 +64,7 @@ describe('Stripe webhook route hardening', () => {
     const app = buildApp({
       exporter: built.exporter,
       logger,
-      webhook: () => ({ secret, toleranceSeconds: 300 }),
+      webhook: { settings: () => ({ secret, toleranceSeconds: 300 }), billing: built.webhook },
     });
     const outcomes = async () =>
       Object.fromEntries(
