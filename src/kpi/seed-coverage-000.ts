@@ -1,4 +1,4 @@
-import type { Seed } from './seed-coverage.js';
+import type { Seed } from './seed-coverage-item.js';
 
 const noSource = (what: string) =>
   `Not covered: ${what} are in none of the sources (the reference schema, the events table, Stripe).`;

@@ -1,4 +1,4 @@
-import type { Seed } from './seed-coverage.js';
+import type { Seed } from './seed-coverage-item.js';
 
 /** Seed 002: the three BI dashboards and their metric contract (docs/metrics.md maps the names). */
 export const seed002: Seed = {

@@ -1,4 +1,4 @@
-import type { Seed } from './seed-coverage.js';
+import type { Seed } from './seed-coverage-item.js';
 
 const noCash =
   'Not covered: cash, costs and COGS are in none of the sources (the reference schema, the events table, Stripe).';

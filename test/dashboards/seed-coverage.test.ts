@@ -4,7 +4,8 @@ import { parseConfig } from '../../src/app/config.js';
 import { dashboards } from '../../src/dashboards/index.js';
 import { alertRules } from '../../src/kpi/alert-rules.js';
 import { recordingRules } from '../../src/kpi/recording-rules.js';
-import { type Place, seeds } from '../../src/kpi/seed-coverage.js';
+import { seeds } from '../../src/kpi/seed-coverage.js';
+import type { Place } from '../../src/kpi/seed-coverage-item.js';
 import { dataPanels } from './model.js';
 
 const { kpi } = parseConfig({});
