@@ -19,7 +19,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { collectors } from '../src/collectors/index.js';
-import { cronIntervalSeconds } from '../src/engine/cron-interval.js';
+import { cronIntervalSeconds } from '../src/shared/cron.js';
 import { createBenchDatabase } from './lib/database.js';
 import { machine } from './lib/machine.js';
 import { multiplyDemo } from './lib/multiply.js';

@@ -7,7 +7,7 @@ import type { KpiConfig } from '../kpi/kpi-config.js';
 import { SeriesPublisher } from '../metrics/publisher.js';
 import type { SelfMetrics } from '../metrics/self-metrics.js';
 import type { Reject } from '../shared/reject.js';
-import { cronIntervalSeconds } from './cron-interval.js';
+import { cronIntervalSeconds } from '../shared/cron.js';
 
 export interface RunnerDeps {
   readonly registry: Registry;

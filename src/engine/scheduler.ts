@@ -1,7 +1,8 @@
-import cron, { type ScheduledTask } from 'node-cron';
+import type { ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { CollectorRunner } from './runner.js';
 import { cronLogger } from '../logger.js';
+import { scheduleCron } from '../shared/cron.js';
 
 /** One cron task per runner; a run that is still going when the next is due is skipped. */
 export function scheduleRunners(
@@ -9,7 +10,7 @@ export function scheduleRunners(
   log: Logger,
 ): () => Promise<void> {
   const tasks: ScheduledTask[] = runners.map((runner) =>
-    cron.schedule(
+    scheduleCron(
       runner.settings.schedule,
       async () => {
         await runner.run();
