@@ -20,6 +20,7 @@ import { StripeInvoiceHistory } from './stripe-invoice-history.js';
 import { isDunning, StripeInvoiceReader } from './stripe-invoices.js';
 import { buildCatalogue, customerFromStripe, subscriptionFromStripe } from './stripe-mapping.js';
 import { isAvoidableRefusal, isRefusal, StripeReader, StripeSourceError } from './stripe-reader.js';
+import { StripeSyncPolicy } from './stripe-sync-policy.js';
 import type { BillingInvoice, BillingSnapshot } from './types.js';
 
 export { StripeSourceError } from './stripe-reader.js';
@@ -91,9 +92,6 @@ interface Mirror {
   readonly subscriptions: Map<string, Stripe.Subscription>;
   /** The current dunning episode's invoices of past-due and unpaid subscriptions, when read. */
   readonly invoices: Map<string, BillingInvoice[]>;
-  readonly fullSyncAtMs: number;
-  /** What the full sync cost: more changes than this and a full sync is cheaper. */
-  readonly fullSyncRequests: number;
   /** Unix seconds: the next poll reads events created at or after this. */
   eventsSince: number;
 }
@@ -149,21 +147,8 @@ export function createStripeBillingSource(
   let pending = noChanges();
   /** Events already taken (from the list or a webhook), with their `created`, pruned as the window moves. */
   const taken = new Map<string, number>();
-  /**
-   * When Stripe last refused the events list (403 without Events: Read, 404 from
-   * a proxy or a compatible server without it...): until a full-sync interval
-   * later, every round syncs in full without asking again. Asking once an
-   * interval notices a permission granted to the same restricted key.
-   */
-  let eventsRefusedAtMs: number | undefined;
-  /**
-   * Set by the first round. Until then billing has not asked for Stripe (it may
-   * read the billing mirror instead), so webhooks have nothing to refresh and
-   * must not pile up changes nobody fetches; the first round lists everything.
-   */
-  let read = false;
-  /** Set while a full sync is owed (one failed): the pending changes were dropped for it. */
-  let fullSyncOwed = false;
+  /** When to list everything and when to read events only (stripe-sync-policy.ts). */
+  const policy = new StripeSyncPolicy(fullSyncIntervalMs);
   let closed = false;
 
   const listPrices = (signal: AbortSignal) =>
@@ -175,6 +160,7 @@ export function createStripeBillingSource(
     );
 
   async function fullSync(signal: AbortSignal): Promise<Mirror> {
+    policy.fullSyncStarting();
     const before = requests;
     // The lists supersede whatever was pending. Events from here on (listed or
     // delivered) are taken at the next round: a change made while the lists are
@@ -209,6 +195,7 @@ export function createStripeBillingSource(
     invoiceReader.reset();
     const invoices = new Map<string, BillingInvoice[]>();
     for (const sub of subscriptions) await readEpisode(invoices, sub, signal);
+    policy.fullSyncDone(startedAt, requests - before);
     observer?.onSync('full');
     return {
       prices: byId(prices),
@@ -216,8 +203,6 @@ export function createStripeBillingSource(
       customers: byId(customers),
       subscriptions: byId(subscriptions),
       invoices,
-      fullSyncAtMs: startedAt,
-      fullSyncRequests: requests - before,
       // Overlapping too: a change stamped just before the lists started, by a clock behind ours.
       eventsSince: Math.floor(startedAt / 1000) - overlapSeconds,
     };
@@ -239,7 +224,7 @@ export function createStripeBillingSource(
           created: { gte: state.eventsSince },
         }),
       signal,
-      state.fullSyncRequests,
+      policy.incrementalBudget,
     );
     if (!events) return false;
     for (const event of events) {
@@ -331,13 +316,10 @@ export function createStripeBillingSource(
 
   /** The events since the last round, applied; false when a full sync is due instead. */
   async function incrementalSync(state: Mirror, signal: AbortSignal): Promise<boolean> {
-    if (eventsRefusedAtMs !== undefined && now() - eventsRefusedAtMs < fullSyncIntervalMs) {
-      return false;
-    }
     try {
       if (!(await readEvents(state, signal))) {
         log.info(
-          { fullSyncRequests: state.fullSyncRequests },
+          { fullSyncRequests: policy.incrementalBudget },
           'more Stripe events since the last round than a full sync costs: syncing in full',
         );
         return false;
@@ -345,23 +327,21 @@ export function createStripeBillingSource(
     } catch (error) {
       if (!isAvoidableRefusal(error)) throw error;
       // One warning per refusal, however many rounds it lasts.
-      if (eventsRefusedAtMs === undefined) {
+      if (policy.eventsRefused(now())) {
         log.warn(
           { status: error.statusCode, reason: error.message },
           'Stripe refused the events list (403: give the key Events: Read): every round lists everything; the events are asked for again once per fullSyncIntervalSeconds',
         );
       }
-      eventsRefusedAtMs = now();
       return false;
     }
-    if (eventsRefusedAtMs !== undefined) {
-      eventsRefusedAtMs = undefined;
+    if (policy.eventsAnswered()) {
       log.info('Stripe answers the events list again: rounds are incremental again');
     }
     const count = changeCount(pending);
-    if (count > state.fullSyncRequests) {
+    if (policy.fullSyncCheaper(count)) {
       log.info(
-        { changedObjects: count, fullSyncRequests: state.fullSyncRequests },
+        { changedObjects: count, fullSyncRequests: policy.incrementalBudget },
         'more Stripe objects changed than a full sync costs: syncing in full',
       );
       return false;
@@ -407,20 +387,13 @@ export function createStripeBillingSource(
   return {
     async loadSnapshot(signal, reject, history) {
       if (closed) throw new StripeSourceError('the Stripe source is closed');
-      read = true;
+      const round = policy.nextRound(now());
       const report: Reject =
         reject ?? ((reason, detail) => log.warn({ reason, ...detail }, 'left out a Stripe object'));
       const before = requests;
-      const due =
-        mirror === undefined ||
-        fullSyncOwed ||
-        fullSyncIntervalMs === 0 ||
-        now() - mirror.fullSyncAtMs >= fullSyncIntervalMs;
       let mode: StripeSyncMode = 'incremental';
-      if (due || !mirror || !(await incrementalSync(mirror, signal))) {
-        fullSyncOwed = true;
+      if (round === 'full' || !mirror || !(await incrementalSync(mirror, signal))) {
         mirror = await fullSync(signal);
-        fullSyncOwed = false;
         mode = 'full';
       }
       if (history) await invoiceHistory.refresh(history.since, signal);
@@ -431,7 +404,8 @@ export function createStripeBillingSource(
       observer = next;
     },
     notify(event) {
-      if (!read || typeof event.id !== 'string' || taken.has(event.id)) return false;
+      if (!policy.takesWebhooks || typeof event.id !== 'string' || taken.has(event.id))
+        return false;
       if (!addEventChanges(pending, event)) return false;
       const created = typeof event.created === 'number' ? event.created : Math.floor(now() / 1000);
       taken.set(event.id, created);
