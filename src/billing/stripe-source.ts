@@ -12,6 +12,7 @@ import {
   changeCount,
   type EventLike,
   noChanges,
+  paidInvoiceOf,
   type StripeChanges,
   watchedEventTypes,
 } from './stripe-changes.js';
@@ -249,11 +250,18 @@ export function createStripeBillingSource(
     for (const event of events) {
       if (taken.has(event.id)) continue;
       addEventChanges(pending, event);
+      notePaidInvoice(event);
       taken.set(event.id, event.created);
     }
     state.eventsSince = Math.max(state.eventsSince, polledAt - overlapSeconds);
     for (const [id, created] of taken) if (created < state.eventsSince) taken.delete(id);
     return true;
+  }
+
+  /** An invoice paid later than the paid-invoice lists look back: item history retrieves it. */
+  function notePaidInvoice(event: EventLike): void {
+    const paid = paidInvoiceOf(event);
+    if (paid) invoiceHistory.notePaid(paid);
   }
 
   /** The dunning invoices of `sub` into `into` when it is past due or unpaid; out of it otherwise. */
@@ -437,6 +445,7 @@ export function createStripeBillingSource(
     notify(event) {
       if (!read || typeof event.id !== 'string' || taken.has(event.id)) return false;
       if (!addEventChanges(pending, event)) return false;
+      notePaidInvoice(event);
       const created = typeof event.created === 'number' ? event.created : Math.floor(now() / 1000);
       taken.set(event.id, created);
       return true;
