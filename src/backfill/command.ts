@@ -6,6 +6,7 @@ import { closeSources, createSources } from '../sources/create-sources.js';
 import { stripeFromConfig } from '../sources/stripe-from-config.js';
 import { findExecutable } from './promtool-steps.js';
 import { manualCommands, runBackfill, stepCount } from './run-backfill.js';
+import { snapshotOnce } from './snapshot-once.js';
 import { parseDuration, parseInstant } from './time-arguments.js';
 import { BackfillUsageError } from './usage-error.js';
 
@@ -99,7 +100,9 @@ export async function runBackfillCommand(
   const request = parseBackfillFlags(flags, Date.now());
   const { url, demo } = await resolveDatabase(config, log);
   // No state database: the backfill never writes (billing month openings are reconstructed).
-  const sources = createSources(config, url, { stripe: stripeFromConfig(config, log) });
+  // One Stripe read serves every step (snapshot-once.ts).
+  const stripe = stripeFromConfig(config, log);
+  const sources = createSources(config, url, stripe ? { stripe: snapshotOnce(stripe) } : {});
   const interrupt = new AbortController();
   const onSigint = () => {
     process.stderr.write('\ninterrupted: finishing nothing more; the completed chunks are kept\n');
