@@ -4,6 +4,7 @@ import {
   createBillingSelfMetrics,
   observeStripe,
 } from '../billing/billing-self-metrics.js';
+import type { BillingSnapshotSource } from '../billing/billing-source.js';
 import { stripeFromConfig } from '../billing/stripe-from-config.js';
 import { type BillingWebhook, billingWebhook } from '../billing/webhook-events.js';
 import { billingMrr } from '../collectors/billing-mrr.js';
@@ -71,6 +72,8 @@ export interface SourceOptions {
    * mode the exporter owns it). The backfill never writes, so it says false.
    */
   readonly demoState?: boolean;
+  /** Wraps billing's Stripe source, when there is one (the backfill reads it once for every step). */
+  readonly stripe?: (source: BillingSnapshotSource) => BillingSnapshotSource;
 }
 
 /** The database clients and billing's Stripe source for `config`, on the app database `appUrl`. */
@@ -81,12 +84,13 @@ export function buildSources(
   options: SourceOptions = {},
 ): Sources {
   const demoState = options.demoState ?? true;
+  const stripe = stripeFromConfig(config, log);
   return createSources(
     config,
     database.url,
     {
       ...(database.demo && demoState ? { stateUrl: database.demo.url } : {}),
-      stripe: stripeFromConfig(config, log),
+      stripe: stripe && options.stripe ? options.stripe(stripe) : stripe,
     },
     options.previous,
   );

@@ -5,6 +5,7 @@ import { buildSources, resolveDatabase } from '../app/service.js';
 import { closeSources } from '../app/create-sources.js';
 import { findExecutable } from './promtool-steps.js';
 import { manualCommands, runBackfill, stepCount } from './run-backfill.js';
+import { snapshotOnce } from './snapshot-once.js';
 import { parseDuration, parseInstant } from './time-arguments.js';
 import { BackfillUsageError } from './usage-error.js';
 
@@ -98,7 +99,8 @@ export async function runBackfillCommand(
   const request = parseBackfillFlags(flags, Date.now());
   const database = await resolveDatabase(config, log);
   // No state database: the backfill never writes (billing month openings are reconstructed).
-  const sources = buildSources(config, database, log, { demoState: false });
+  // One Stripe read serves every step (snapshot-once.ts).
+  const sources = buildSources(config, database, log, { demoState: false, stripe: snapshotOnce });
   const interrupt = new AbortController();
   const onSigint = () => {
     process.stderr.write('\ninterrupted: finishing nothing more; the completed chunks are kept\n');

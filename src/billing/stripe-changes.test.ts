@@ -3,6 +3,7 @@ import {
   addEventChanges,
   changeCount,
   noChanges,
+  paidInvoiceOf,
   type StripeChanges,
   watchedEventTypes,
 } from './stripe-changes.js';
@@ -99,5 +100,16 @@ describe('addEventChanges', () => {
     );
     expect(taken).toEqual([false, false, false, false, false]);
     expect(changeCount(changes)).toBe(0);
+  });
+});
+
+describe('paidInvoiceOf', () => {
+  it('names the invoice of an invoice.paid event, and of no other event', () => {
+    expect(paidInvoiceOf({ type: 'invoice.paid', data: { object: { id: 'in_1' } } })).toBe('in_1');
+    expect(
+      paidInvoiceOf({ type: 'invoice.payment_failed', data: { object: { id: 'in_2' } } }),
+    ).toBeUndefined();
+    expect(paidInvoiceOf({ type: 'invoice.paid', data: { object: {} } })).toBeUndefined();
+    expect(paidInvoiceOf({ type: 'invoice.paid', data: null })).toBeUndefined();
   });
 });

@@ -119,3 +119,13 @@ export function addEventChanges(changes: StripeChanges, event: EventLike): boole
   }
   return any;
 }
+
+/**
+ * The invoice an `invoice.paid` event says was paid. Item history reads it by id: it may have
+ * been created long before it was paid (a retried payment, a sent invoice paid at its due date),
+ * so the rounds' list of newly created paid invoices never shows it.
+ */
+export function paidInvoiceOf(event: EventLike): string | undefined {
+  if (event.type !== 'invoice.paid') return undefined;
+  return idOf(event.data?.object);
+}

@@ -20,7 +20,8 @@ import type { BillingSubscription } from './types.js';
  * never read again; each round lists only invoices created since the previous list, less a
  * lag: Stripe finalizes a renewal invoice about an hour after creating it and charges it then.
  * An invoice paid later than that (payment retried during dunning, a sent invoice paid at its
- * due date) is not listed by later rounds; the next start reads it.
+ * due date) is not in those lists: its `invoice.paid` event (polled or delivered by webhook)
+ * names it (`notePaid`) and the next round retrieves it by id.
  */
 
 /** How far before `since` invoices are read: a monthly period covering `since` began by then. */
@@ -30,6 +31,8 @@ export const paymentLagSeconds = 3 * 60 * 60;
 
 /** 4 levels at most counting `data` (Stripe's limit): coupons of line discounts come from the catalogue. */
 const expand = ['data.discounts', 'data.discounts.source.coupon', 'data.lines.data.discounts'];
+/** The same paths on one invoice retrieved by id. */
+const expandOne = expand.map((path) => path.slice('data.'.length));
 
 export interface StripeInvoiceHistoryOptions {
   /** The clock, ms. */
@@ -47,6 +50,8 @@ export class StripeInvoiceHistory {
   /** Unix seconds: the next round lists invoices created from here on. */
   private newFrom = 0;
   private refusedAtMs: number | undefined;
+  /** Invoices paid since they were listed (or after the lists' window): retrieved next round. */
+  private readonly paidLate = new Set<string>();
 
   constructor(
     private readonly reader: StripeReader,
@@ -54,6 +59,16 @@ export class StripeInvoiceHistory {
     private readonly log: Logger,
     private readonly options: StripeInvoiceHistoryOptions,
   ) {}
+
+  /**
+   * An invoice an `invoice.paid` event names. Before the first read nothing is noted: that
+   * read lists it if it is in range. Kept until a round retrieves it, so a failed round loses
+   * none.
+   */
+  notePaid(id: string): void {
+    if (this.readFrom === undefined || this.invoices.has(id) || this.unusable.has(id)) return;
+    this.paidLate.add(id);
+  }
 
   /**
    * Reads what `since` needs and is not read yet. A refusal (a key without Invoices: Read) or
@@ -80,6 +95,7 @@ export class StripeInvoiceHistory {
         await this.list({ gte: Math.max(this.newFrom, this.readFrom) }, signal);
       }
       this.newFrom = listedAt - paymentLagSeconds;
+      await this.retrievePaidLate(signal);
     } catch (error) {
       throwIfAborted(signal);
       if (error instanceof StripeSourceError && error.statusCode === 401) throw error;
@@ -109,16 +125,34 @@ export class StripeInvoiceHistory {
       (cursor) => this.stripe.invoices.list({ ...cursor, status: 'paid', created, expand }),
       signal,
     );
-    for (const invoice of listed) {
-      if (this.invoices.has(invoice.id)) continue;
-      const paid = paidInvoiceFromStripe(invoice);
-      if (typeof paid === 'string') this.unusable.set(invoice.id, paid);
-      else if (paid) this.invoices.set(paid.id, paid);
-    }
+    for (const invoice of listed) this.keep(invoice);
     this.log.debug(
       { created, listed: listed.length, kept: this.invoices.size },
       'paid invoices read',
     );
+  }
+
+  /** Each noted invoice by id; one that failed stays noted for the next round. */
+  private async retrievePaidLate(signal: AbortSignal): Promise<void> {
+    for (const id of [...this.paidLate]) {
+      const invoice = await this.reader.retrieve(
+        'invoice',
+        id,
+        () => this.stripe.invoices.retrieve(id, { expand: expandOne }),
+        signal,
+      );
+      this.paidLate.delete(id);
+      // Gone (404), or not paid after all (the event was older than a refund or a void): nothing to keep.
+      if (invoice?.status === 'paid') this.keep(invoice);
+    }
+  }
+
+  private keep(invoice: Stripe.Invoice): void {
+    this.paidLate.delete(invoice.id);
+    if (this.invoices.has(invoice.id)) return;
+    const paid = paidInvoiceFromStripe(invoice);
+    if (typeof paid === 'string') this.unusable.set(invoice.id, paid);
+    else if (paid) this.invoices.set(paid.id, paid);
   }
 
   /** Mapped subscriptions with the item history their paid invoices show. */

@@ -13,6 +13,7 @@ import {
   changeCount,
   type EventLike,
   noChanges,
+  paidInvoiceOf,
   type StripeChanges,
   watchedEventTypes,
 } from './stripe-changes.js';
@@ -230,11 +231,18 @@ export function createStripeBillingSource(
     for (const event of events) {
       if (taken.has(event.id)) continue;
       addEventChanges(pending, event);
+      notePaidInvoice(event);
       taken.set(event.id, event.created);
     }
     state.eventsSince = Math.max(state.eventsSince, polledAt - overlapSeconds);
     for (const [id, created] of taken) if (created < state.eventsSince) taken.delete(id);
     return true;
+  }
+
+  /** An invoice paid later than the paid-invoice lists look back: item history retrieves it. */
+  function notePaidInvoice(event: EventLike): void {
+    const paid = paidInvoiceOf(event);
+    if (paid) invoiceHistory.notePaid(paid);
   }
 
   /** The dunning invoices of `sub` into `into` when it is past due or unpaid; out of it otherwise. */
@@ -407,6 +415,7 @@ export function createStripeBillingSource(
       if (!policy.takesWebhooks || typeof event.id !== 'string' || taken.has(event.id))
         return false;
       if (!addEventChanges(pending, event)) return false;
+      notePaidInvoice(event);
       const created = typeof event.created === 'number' ? event.created : Math.floor(now() / 1000);
       taken.set(event.id, created);
       return true;

@@ -2,6 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customer, price, product, subscription, unix } from '../fixtures/stripe-objects.js';
+import { FakeStripe } from '../helpers/fake-stripe.js';
 import { tempDir, waitUntil } from '../helpers/processes.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
@@ -235,4 +237,87 @@ describe('chom-exporter backfill (CLI)', () => {
     expect(third.stdout).toContain(`backfilled ${total} steps (0 in this run)`);
     samplesIn(out);
   }, 300_000);
+
+  it('reads Stripe once for the whole range, not once a step', async () => {
+    const apiKey = 'sk_test_BackfillOnce';
+    const starter = price({
+      id: 'price_starter',
+      product: product('prod_starter', { tier: 'starter' }),
+      unitAmount: 2900,
+    });
+    const fake = await FakeStripe.start({
+      apiKey,
+      data: {
+        prices: [starter],
+        coupons: [],
+        customers: [customer({ id: 'cus_1' })],
+        subscriptions: [
+          subscription({
+            id: 'sub_1',
+            customer: 'cus_1',
+            created: unix('2024-12-01T00:00:00Z'),
+            items: [{ price: starter, quantity: 1 }],
+            discounts: [],
+          }),
+        ],
+        invoices: [],
+      },
+    });
+    const stripeDir = tempDir('chom-backfill-stripe-');
+    try {
+      const stripeConfig = join(stripeDir.path, 'config.yml');
+      const { host, port, protocol } = fake.clientOptions;
+      writeFileSync(
+        stripeConfig,
+        [
+          'collectors:',
+          '  only: [billing_mrr]',
+          '  billing_mrr: { source: stripe }',
+          `stripe: { host: "${host}", port: ${port}, protocol: ${protocol} }`,
+          '',
+        ].join('\n'),
+      );
+      const out = join(stripeDir.path, 'out');
+      // Asynchronous: the local Stripe server answers from this process.
+      const child = spawn(
+        process.execPath,
+        [
+          ...cli,
+          'backfill',
+          '--config',
+          stripeConfig,
+          '--from',
+          '2025-01-01',
+          '--to',
+          '2025-01-02',
+          '--step',
+          '1h',
+          '--out',
+          out,
+        ],
+        { env: { ...env(db.url), CHOM_STRIPE_API_KEY: apiKey } },
+      );
+      let stderr = '';
+      child.stderr.on('data', (chunk) => {
+        stderr += String(chunk);
+      });
+      const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(status, stderr).toBe(0);
+      // One full read (the four lists, then the paid invoices) for 25 steps, no events poll.
+      const paths = fake.requests.map((r) => r.path);
+      expect(paths).toEqual([
+        '/v1/prices',
+        '/v1/coupons',
+        '/v1/customers',
+        '/v1/subscriptions',
+        '/v1/invoices',
+      ]);
+      const mrr = [...samplesIn(out)].filter(([key]) => key.startsWith('chom_revenue_mrr{'));
+      const points = mrr.flatMap(([, values]) => [...values.values()]).filter((v) => v !== 0);
+      expect(points).toEqual(Array.from({ length: 25 }, () => 29));
+    } finally {
+      stripeDir.remove();
+      await fake.close();
+    }
+  }, 120_000);
 });

@@ -370,4 +370,105 @@ describe('billing_mrr as of a past instant, from Stripe with paid invoices', () 
       await own.close();
     }
   });
+
+  it('retrieves an invoice paid long after it was created, named by its invoice.paid event', async () => {
+    // sub_steps moves up a plan at each renewal: starter from 10 January, pro from 10 February,
+    // business from 10 March. Only its February invoice shows pro, and that invoice stays open
+    // until 11 March: the first round does not list it, later rounds list only the invoices
+    // created in the last hours, and nothing else dates pro.
+    const pro = price({
+      id: 'price_pro',
+      product: product('prod_pro', { tier: 'professional' }),
+      unitAmount: 4900,
+    });
+    const periods = [
+      { m: 0, start: '2025-01-10T00:00:00Z', end: '2025-02-10T00:00:00Z', price: starter },
+      { m: 1, start: '2025-02-10T00:00:00Z', end: '2025-03-10T00:00:00Z', price: pro },
+      { m: 2, start: '2025-03-10T00:00:00Z', end: '2025-04-10T00:00:00Z', price: business },
+    ];
+    const stepInvoices = periods.map(({ m, start, end, price: p }) =>
+      invoice({
+        id: `in_steps_${m}`,
+        customer: 'cus_steps',
+        subscription: 'sub_steps',
+        created: unix(start),
+        status: m === 1 ? 'open' : 'paid',
+        finalizedAt: unix(start) + HOUR,
+        lines: [
+          invoiceLine({
+            id: `il_steps_${m}`,
+            invoice: `in_steps_${m}`,
+            subscription: 'sub_steps',
+            subscriptionItem: 'si_steps_0',
+            price: p,
+            quantity: 1,
+            amount: p.unit_amount ?? 0,
+            start: unix(start),
+            end: unix(end),
+            proration: false,
+          }),
+        ],
+        discounts: [],
+      }),
+    );
+    const own = await FakeStripe.start({
+      apiKey,
+      data: {
+        prices: [starter, pro, business],
+        coupons: [],
+        customers: [customer({ id: 'cus_steps' })],
+        subscriptions: [
+          subscription({
+            id: 'sub_steps',
+            customer: 'cus_steps',
+            created: unix('2025-01-10T00:00:00Z'),
+            items: [{ price: business, quantity: 1 }],
+            discounts: [],
+          }),
+        ],
+        invoices: stepInvoices,
+      },
+    });
+    try {
+      const counted = sourcesFor(own);
+      const instant = new Date('2025-02-20T12:00:00Z');
+      const now = Date.parse('2025-03-11T12:00:00Z');
+      const round = async (sourceClock: number) => {
+        clock = sourceClock;
+        const before = own.requests.length;
+        const { samples, rejected } = await collectAt(billingMrr, config, counted, instant);
+        expect(rejected).toEqual([]);
+        return {
+          mrr: nonZero(seriesOfSamples(samples, 'chom_revenue_mrr')),
+          basis: nonZero(seriesOfSamples(samples, 'chom_billing_history_basis')),
+          requests: own.requests.slice(before),
+        };
+      };
+      const proKey = key({ tier: 'professional', currency: 'USD' });
+      const first = await round(now);
+      expect(first.mrr[proKey]).toBeUndefined();
+
+      const late = stepInvoices[1] as Stripe.Invoice;
+      const paidNow: Stripe.Invoice = { ...late, status: 'paid' };
+      own.emit('invoice.paid', paidNow, { created: now / 1000 + 60 });
+      const second = await round(now + 10 * 60_000);
+      // The round's list starts three hours before the previous one, weeks after the invoice.
+      const listed = second.requests.find((r) => r.path === '/v1/invoices');
+      expect(Number(listed?.query['created[gte]'])).toBeGreaterThan(late.created);
+      const retrieved = second.requests.filter((r) => r.path === `/v1/invoices/${late.id}`);
+      expect(retrieved.map((r) => r.expand)).toEqual([
+        ['discounts', 'discounts.source.coupon', 'lines.data.discounts'],
+      ]);
+      // The 20th of February is now computed on what that invoice billed: pro.
+      expect(second.mrr).toEqual({ [proKey]: 49 });
+      expect(second.basis).toEqual({ [key({ source: 'stripe', basis: 'invoice_lines' })]: 1 });
+
+      // Retrieved once: the next round asks for it no more.
+      const third = await round(now + 20 * 60_000);
+      expect(third.requests.some((r) => r.path === `/v1/invoices/${late.id}`)).toBe(false);
+      expect(third.mrr).toEqual({ [proKey]: 49 });
+    } finally {
+      await own.close();
+    }
+  });
 });
