@@ -28,15 +28,15 @@ WITH orgs AS (
          ELSE least(now(), created_at + interval '1 day' + interval '20 days' * r2) END AS started
   FROM orgs WHERE r3 < 0.80
 ), churn_calendar AS (
-  -- Three churns a month for the 14 months before this one: the first on the 1st (minutes to
-  -- hours after midnight, so a month-to-date window of a day or more always has one), then
-  -- around the 11th and the 21st, so every trailing 30 days has two or three.
+  -- Three churns a month, this month (those already past) and the 14 before it: the first on
+  -- the 1st (minutes to hours after midnight, so a month-to-date window of a day or more always
+  -- has one), then around the 11th and the 21st, so every trailing 30 days has one to three.
   SELECT date_trunc('month', now()) - interval '1 month' * m
            + CASE n WHEN 1 THEN interval '25 minutes' * (1 + m % 7)
                     WHEN 2 THEN interval '10 days' + interval '5 hours' * (m % 4)
                     ELSE interval '20 days' + interval '7 hours' * (m % 5) END AS ends,
          row_number() OVER (ORDER BY m DESC, n) AS k
-  FROM generate_series(1, 14) AS m, generate_series(1, 3) AS n
+  FROM generate_series(0, 14) AS m, generate_series(1, 3) AS n
 ), churn_candidates AS (
   -- the ordinary paying subscriptions (not the special statuses below), oldest first
   SELECT org_id, started, row_number() OVER (ORDER BY started, org_id) AS age_rank
@@ -48,7 +48,7 @@ WITH orgs AS (
   SELECT c.org_id, k.ends
   FROM churn_calendar k
   JOIN churn_candidates c ON c.age_rank = 2 * k.k
-  WHERE c.started < k.ends - interval '14 days'
+  WHERE c.started < k.ends - interval '14 days' AND k.ends < now()
 ), ended AS (
   -- Besides the calendar, a few customers who were paying when this month began left since,
   -- even when "since" is minutes (the 1st), so the month-to-date churn panels always have
