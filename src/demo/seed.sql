@@ -87,7 +87,9 @@ ORDER BY created_at, name;
 --     reach first value (0.2 to 10 days after signup).
 --   * Users who never activate drift away within two weeks; 30% of activated
 --     users churn after a few months; the rest are still around.
---   * sessions_per_day is how often a user comes back while around.
+--   * sessions_per_day is how often a user comes back while around: 0.06 to 1.8
+--     (log-uniform) for activated users, so about 600 users are active on a day,
+--     above the 500 daily-active-users alert floor (seed 003).
 --   * ~45% start a trial (mostly activated users), ~30% of those convert.
 --   * Timestamps that would lie in the future are left NULL (not happened yet).
 -- ---------------------------------------------------------------------------
