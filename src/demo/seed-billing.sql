@@ -1,8 +1,9 @@
 -- Demo billing mirror: prices for the seed's tiers (starter, professional, business) and
--- enterprise, and a subscription
--- history for most demo organizations, relative to now() so that the current
--- month always has new, expanded, contracted, churned and reactivated customers.
--- Deterministic: setseed() fixes random().
+-- enterprise, and a subscription history for most demo organizations, relative to now():
+-- organizations subscribe within three weeks of signing up (the first ones ~445 days ago),
+-- customers churn all year round (three a month, the first on the 1st of the month), and the
+-- current month always has new, expanded, contracted, churned and reactivated customers.
+-- Deterministic: setseed() fixes random(), and the churn calendar is a fixed schedule.
 SELECT setseed(0.17);
 
 INSERT INTO billing_prices (id, product_id, lookup_key, tier, currency, unit_amount, recurring_interval, interval_count) VALUES
@@ -16,36 +17,61 @@ INSERT INTO billing_prices (id, product_id, lookup_key, tier, currency, unit_amo
 INSERT INTO billing_prices (id, product_id, tier, currency, unit_amount, recurring_interval, usage_type) VALUES
   ('price_api_calls', 'prod_api', 'enterprise', 'usd', 1, 'month', 'metered');
 
--- One subscription per organization for about 70% of them; the organization's age bounds its start.
+-- One subscription per organization for about 80% of them, started 1 to 21 days after the
+-- organization signed up (trials: in the last week, and still trialing).
 WITH orgs AS (
   SELECT id, created_at, random() AS r, random() AS r2, random() AS r3 FROM organizations ORDER BY id
 ), plans AS (
   SELECT id AS org_id, created_at, r, r2, r3,
     CASE WHEN r < 0.50 THEN 'starter' WHEN r < 0.85 THEN 'professional' ELSE 'enterprise' END AS tier,
-    greatest(created_at, now() - interval '380 days') + (now() - greatest(created_at, now() - interval '380 days')) * r2 * 0.9 AS started
-  FROM orgs WHERE r3 < 0.72
+    CASE WHEN r3 >= 0.07 AND r3 < 0.09 THEN greatest(created_at, now() - interval '7 days')
+         ELSE least(now(), created_at + interval '1 day' + interval '20 days' * r2) END AS started
+  FROM orgs WHERE r3 < 0.80
+), churn_calendar AS (
+  -- Three churns a month, this month (those already past) and the 14 before it: the first on
+  -- the 1st (minutes to hours after midnight, so a month-to-date window of a day or more always
+  -- has one), then around the 11th and the 21st, so every trailing 30 days has one to three.
+  SELECT date_trunc('month', now()) - interval '1 month' * m
+           + CASE n WHEN 1 THEN interval '25 minutes' * (1 + m % 7)
+                    WHEN 2 THEN interval '10 days' + interval '5 hours' * (m % 4)
+                    ELSE interval '20 days' + interval '7 hours' * (m % 5) END AS ends,
+         row_number() OVER (ORDER BY m DESC, n) AS k
+  FROM generate_series(0, 14) AS m, generate_series(1, 3) AS n
+), churn_candidates AS (
+  -- the ordinary paying subscriptions (not the special statuses below), oldest first
+  SELECT org_id, started, row_number() OVER (ORDER BY started, org_id) AS age_rank
+  FROM plans
+  WHERE r3 >= 0.015 AND NOT (r3 >= 0.05 AND r3 < 0.09) AND NOT (r3 BETWEEN 0.60 AND 0.63)
+), scheduled AS (
+  -- the k-th earliest churn goes to the (2k)-th oldest customer, when it had been one for two
+  -- weeks by then; so early customers churn as much as later ones, and the base keeps growing
+  SELECT c.org_id, k.ends
+  FROM churn_calendar k
+  JOIN churn_candidates c ON c.age_rank = 2 * k.k
+  WHERE c.started < k.ends - interval '14 days' AND k.ends < now()
 ), ended AS (
-  -- Canceled subscriptions ended over the last months; a few customers who were paying when
-  -- the month began left since, even when "since" is minutes (the 1st), so the month-to-date
-  -- churn panels always have something to show.
-  SELECT *,
+  -- Besides the calendar, a few customers who were paying when this month began left since,
+  -- even when "since" is minutes (the 1st), so the month-to-date churn panels always have
+  -- something to show.
+  SELECT p.*,
     CASE
       WHEN r3 < 0.015 AND started < date_trunc('month', now()) THEN
         date_trunc('month', now()) + (now() - date_trunc('month', now())) * (0.2 + 0.6 * r2)
-      WHEN r3 < 0.05 THEN greatest(started + interval '1 day', now() - (interval '1 day' * (r3 * 900)))
+      ELSE s.ends
     END AS ended
-  FROM plans
+  FROM plans p LEFT JOIN scheduled s USING (org_id)
 )
 INSERT INTO billing_subscriptions (id, organization_id, status, currency, started_at, trial_ends_at,
   cancel_at_period_end, canceled_at, ended_at, current_period_start)
 SELECT 'sub_demo_' || org_id,
   org_id,
-  CASE WHEN r3 < 0.05 THEN 'canceled' WHEN r3 < 0.07 THEN 'past_due' WHEN r3 < 0.09 THEN 'trialing' ELSE 'active' END,
+  CASE WHEN ended IS NOT NULL THEN 'canceled' WHEN r3 >= 0.05 AND r3 < 0.07 THEN 'past_due'
+       WHEN r3 >= 0.07 AND r3 < 0.09 THEN 'trialing' ELSE 'active' END,
   CASE WHEN tier = 'professional' AND r2 > 0.8 THEN 'eur' ELSE 'usd' END,
   started,
   CASE WHEN r3 >= 0.07 AND r3 < 0.09 THEN now() + interval '7 days' END,
   r3 BETWEEN 0.60 AND 0.63,
-  CASE WHEN r3 < 0.05 OR r3 BETWEEN 0.60 AND 0.63 THEN least(greatest(started, now() - interval '20 days'), ended) END,
+  CASE WHEN ended IS NOT NULL OR r3 BETWEEN 0.60 AND 0.63 THEN least(greatest(started, now() - interval '20 days'), ended) END,
   ended,
   CASE WHEN r3 >= 0.05 AND r3 < 0.07 THEN now() - interval '6 days' END
 FROM ended;

@@ -9,9 +9,10 @@
 --
 -- How it is built:
 --   * All dates are relative to now() / current_date, so the demo always looks
---     current. The history spans the last ~400 days (twelve full monthly signup
---     cohorts) and grows over time: signups, sessions and page views get denser
---     towards today.
+--     current. The history spans the last ~450 days (more than a year, so a
+--     backfill of the last 400 days finds customers, spend, tickets and campaigns
+--     already there on its first day, and 30-day comparisons have a base) and
+--     grows over time: signups, sessions and page views get denser towards today.
 --   * Users have hidden traits (will they activate, do they churn, how often do
 --     they come back, do they start a trial). They live in temporary tables that
 --     are dropped at the end; every other table is derived from them, so the
@@ -44,7 +45,7 @@ INSERT INTO landing_pages (slug, name, url_path) VALUES
 -- ---------------------------------------------------------------------------
 -- organizations: 300 customer accounts. Names are every pairing of 25 prefixes
 -- and 12 industries (so they are unique); signup times lean towards the recent
--- past (growth); the oldest account is exactly 400 days old.
+-- past (growth); the oldest account is exactly 450 days old.
 -- ---------------------------------------------------------------------------
 WITH draws AS (
   SELECT i, random() AS r_age, random() AS r_channel, random() AS r_pay
@@ -73,8 +74,8 @@ SELECT lower(replace(name, ' ', '-')),
   CASE WHEN r_pay < 0.87 THEN 'current'
        WHEN r_pay < 0.97 THEN 'past_due'
        ELSE 'delinquent' END,
-  CASE WHEN i = 1 THEN now() - interval '400 days'
-       ELSE now() - interval '399 days' * power(r_age, 1.2) END AS created_at
+  CASE WHEN i = 1 THEN now() - interval '450 days'
+       ELSE now() - interval '449 days' * power(r_age, 1.2) END AS created_at
 FROM named
 ORDER BY created_at, name;
 
@@ -86,7 +87,9 @@ ORDER BY created_at, name;
 --     reach first value (0.2 to 10 days after signup).
 --   * Users who never activate drift away within two weeks; 30% of activated
 --     users churn after a few months; the rest are still around.
---   * sessions_per_day is how often a user comes back while around.
+--   * sessions_per_day is how often a user comes back while around: 0.06 to 1.8
+--     (log-uniform) for activated users, so about 600 users are active on a day,
+--     above the 500 daily-active-users alert floor (seed 003).
 --   * ~45% start a trial (mostly activated users), ~30% of those convert.
 --   * Timestamps that would lie in the future are left NULL (not happened yet).
 -- ---------------------------------------------------------------------------
@@ -96,7 +99,7 @@ WITH orgs AS (
          row_number() OVER (ORDER BY created_at, id) AS rn
   FROM organizations
 ), invited_draws AS (
-  SELECT i, now() - interval '399 days' * power(random(), 1.35) AS created_at,
+  SELECT i, now() - interval '449 days' * power(random(), 1.35) AS created_at,
          random() AS r_org, random() AS r_own, random() AS r_channel
   FROM generate_series(1, 2700) AS i
 ), invited AS (
@@ -146,7 +149,7 @@ WITH orgs AS (
            WHEN r_churn < 0.30
              THEN act_raw + interval '80 days' * (-ln(1 - r_life))
            ELSE now() END) AS active_until,
-    CASE WHEN r.will_activate THEN exp(ln(0.013) + r_rate * ln(30.0)) ELSE 0.4 END AS sessions_per_day,
+    CASE WHEN r.will_activate THEN exp(ln(0.06) + r_rate * ln(30.0)) ELSE 0.4 END AS sessions_per_day,
     CASE WHEN r_trial < CASE WHEN r.will_activate THEN 0.66 ELSE 0.12 END
          THEN coalesce(act_raw, created_at) + interval '1 hour' + interval '9 days' * power(r_trial_delay, 1.5)
       END AS trial_raw
@@ -294,7 +297,7 @@ ORDER BY usage_date, user_id, feature;
 -- Inserted in time order, so ids follow occurred_at.
 -- ---------------------------------------------------------------------------
 WITH visit_draws AS (
-  SELECT i, now() - interval '400 days' * power(random(), 1.25) AS viewed_at,
+  SELECT i, now() - interval '450 days' * power(random(), 1.25) AS viewed_at,
          random() AS r_page, random() AS r_convert, random() AS r_delay
   FROM generate_series(1, 9000) AS i
 ), paged AS (
@@ -357,10 +360,13 @@ ORDER BY occurred_at, stage, user_id, anonymous_id;
 -- ---------------------------------------------------------------------------
 -- support_tickets: ~600 tickets opened during sessions (so busy accounts file
 -- more), plus 16 recent ones that guarantee every status x priority pair and
--- recent resolutions for every priority. Resolution time by priority:
--- critical 1-3 h, high 4-10 h, medium 12-30 h, low 40-90 h; first response
--- after 5-30% of it. A ticket is resolved once that time has passed, except a
--- small stuck backlog.
+-- recent resolutions for every priority, plus a resolved critical incident
+-- every 20 days over the whole history (critical tickets are rare: without
+-- them, a month could have none to measure). A healthy support team: first
+-- response within the hour for every priority (critical 5-25 min, high 10-50,
+-- medium 15-75, low 20-90), resolution within the SLAs on average (critical
+-- 0.5-2.5 h, high 3-9 h, medium 8-28 h, low 30-90 h). A ticket is resolved once
+-- that time has passed, except a small stuck backlog.
 -- ---------------------------------------------------------------------------
 WITH sampled AS (
   SELECT s.organization_id,
@@ -378,14 +384,18 @@ WITH sampled AS (
   FROM sampled s
 ), timed AS (
   SELECT p.*,
-    interval '1 hour' * CASE priority WHEN 'critical' THEN 1 + 2 * r_resolve
-                                      WHEN 'high'     THEN 4 + 6 * r_resolve
-                                      WHEN 'medium'   THEN 12 + 18 * r_resolve
-                                      ELSE 40 + 50 * r_resolve END AS to_resolve
+    interval '1 hour' * CASE priority WHEN 'critical' THEN 0.5 + 2 * r_resolve
+                                      WHEN 'high'     THEN 3 + 6 * r_resolve
+                                      WHEN 'medium'   THEN 8 + 20 * r_resolve
+                                      ELSE 30 + 60 * r_resolve END AS to_resolve,
+    interval '1 minute' * CASE priority WHEN 'critical' THEN 5 + 20 * r_respond
+                                        WHEN 'high'     THEN 10 + 40 * r_respond
+                                        WHEN 'medium'   THEN 15 + 60 * r_respond
+                                        ELSE 20 + 70 * r_respond END AS to_respond
   FROM prioritized p
 ), historical AS (
   SELECT organization_id, r_subject, priority, created_at,
-    created_at + to_resolve * (0.05 + 0.25 * r_respond) AS respond_at,
+    created_at + to_respond AS respond_at,
     created_at + to_resolve AS resolve_at,
     r_stuck < 0.02 AS stuck
   FROM timed
@@ -393,20 +403,20 @@ WITH sampled AS (
   VALUES
     ('critical', 'open',        interval '25 minutes', NULL::interval,         NULL::interval,      0.11, 0.05),
     ('critical', 'in_progress', interval '50 minutes', interval '12 minutes',  NULL,                0.23, 0.30),
-    ('critical', 'resolved',    interval '3 days',     interval '15 minutes',  interval '2 hours',  0.37, 0.55),
+    ('critical', 'resolved',    interval '3 days',     interval '15 minutes',  interval '100 minutes', 0.37, 0.55),
     ('critical', 'resolved',    interval '17 days',    interval '9 minutes',   interval '90 minutes', 0.48, 0.80),
-    ('high',     'open',        interval '2 hours',    NULL,                   NULL,                0.52, 0.15),
+    ('high',     'open',        interval '20 minutes', NULL,                   NULL,                0.52, 0.15),
     ('high',     'in_progress', interval '5 hours',    interval '40 minutes',  NULL,                0.64, 0.40),
     ('high',     'resolved',    interval '6 days',     interval '1 hour',      interval '7 hours',  0.71, 0.65),
     ('high',     'resolved',    interval '22 days',    interval '35 minutes',  interval '5 hours',  0.79, 0.90),
-    ('medium',   'open',        interval '7 hours',    NULL,                   NULL,                0.83, 0.20),
-    ('medium',   'in_progress', interval '20 hours',   interval '3 hours',     NULL,                0.86, 0.45),
-    ('medium',   'resolved',    interval '9 days',     interval '2 hours',     interval '20 hours', 0.90, 0.70),
-    ('medium',   'resolved',    interval '26 days',    interval '4 hours',     interval '26 hours', 0.93, 0.95),
-    ('low',      'open',        interval '1 day',      NULL,                   NULL,                0.95, 0.25),
-    ('low',      'in_progress', interval '3 days',     interval '8 hours',     NULL,                0.97, 0.50),
-    ('low',      'resolved',    interval '12 days',    interval '6 hours',     interval '60 hours', 0.98, 0.75),
-    ('low',      'resolved',    interval '25 days',    interval '10 hours',    interval '75 hours', 0.99, 0.85)
+    ('medium',   'open',        interval '35 minutes', NULL,                   NULL,                0.83, 0.20),
+    ('medium',   'in_progress', interval '20 hours',   interval '40 minutes',  NULL,                0.86, 0.45),
+    ('medium',   'resolved',    interval '9 days',     interval '25 minutes',  interval '20 hours', 0.90, 0.70),
+    ('medium',   'resolved',    interval '26 days',    interval '50 minutes',  interval '22 hours', 0.93, 0.95),
+    ('low',      'open',        interval '50 minutes', NULL,                   NULL,                0.95, 0.25),
+    ('low',      'in_progress', interval '3 days',     interval '45 minutes',  NULL,                0.97, 0.50),
+    ('low',      'resolved',    interval '12 days',    interval '30 minutes',  interval '60 hours', 0.98, 0.75),
+    ('low',      'resolved',    interval '25 days',    interval '55 minutes',  interval '65 hours', 0.99, 0.85)
 ), guaranteed_rows AS (
   SELECT o.id AS organization_id, g.r_subject, g.priority, now() - g.age AS created_at,
     now() - g.age + g.to_respond AS respond_at,
@@ -416,10 +426,28 @@ WITH sampled AS (
   JOIN (SELECT id, row_number() OVER (ORDER BY id) AS rn, count(*) OVER () AS n
         FROM organizations WHERE created_at < now() - interval '30 days') o
     ON o.rn = 1 + floor(g.org_pick * o.n)::int
+), incidents AS (
+  -- one critical incident every 20 days back to 440 days, at an account that existed a week
+  -- before (picked by a hash of its id, so deterministic), answered and resolved quickly
+  SELECT k, now() - interval '20 days' * k + interval '1 hour' * (k % 9) AS created_at
+  FROM generate_series(1, 22) AS k
+), incident_rows AS (
+  SELECT o.id AS organization_id, (k % 16 + 0.5) / 16.0 AS r_subject, 'critical' AS priority,
+    i.created_at,
+    i.created_at + interval '1 minute' * (8 + 3 * (k % 5)) AS respond_at,
+    i.created_at + interval '1 minute' * (50 + 7 * (k % 9)) AS resolve_at,
+    false AS stuck
+  FROM incidents i
+  CROSS JOIN LATERAL (
+    SELECT id FROM organizations WHERE created_at < i.created_at - interval '7 days'
+    ORDER BY md5(id || '-' || i.k), id LIMIT 1
+  ) o
 ), all_tickets AS (
   SELECT * FROM historical
   UNION ALL
   SELECT * FROM guaranteed_rows
+  UNION ALL
+  SELECT * FROM incident_rows
 )
 INSERT INTO support_tickets (organization_id, subject, status, priority, created_at, first_response_at, resolved_at)
 SELECT organization_id,
@@ -538,7 +566,7 @@ ORDER BY responded_at, user_id;
 
 -- ---------------------------------------------------------------------------
 -- marketing_spend: one USD row per paid channel (paid, social, email, content)
--- per day for the last 400 days, today included. Budgets grow over the year,
+-- per day for the last 450 days, today included. Budgets grow over the year,
 -- dip at weekends and carry +-15% noise. Organic, direct and referral traffic
 -- costs nothing and has no rows.
 -- ---------------------------------------------------------------------------
@@ -549,13 +577,13 @@ WITH budgets (channel, start_daily, end_daily, weekend_factor, campaign, ord) AS
          ('content', 110.00,  260.00, 0.70, 'sponsored-articles',    4)
 ), channel_days AS (
   SELECT b.*, d, current_date - d AS spend_date
-  FROM generate_series(399, 0, -1) AS d
+  FROM generate_series(449, 0, -1) AS d
   CROSS JOIN budgets b
   ORDER BY d DESC, b.ord
 )
 INSERT INTO marketing_spend (channel, spend_date, amount, currency, campaign)
 SELECT channel, spend_date,
-  round((start_daily + (end_daily - start_daily) * (399 - d) / 399.0)
+  round((start_daily + (end_daily - start_daily) * (449 - d) / 449.0)
         * CASE WHEN extract(isodow FROM spend_date) >= 6 THEN weekend_factor ELSE 1 END
         * (0.85 + 0.30 * random())::numeric, 2),
   'USD', campaign
@@ -613,14 +641,19 @@ SELECT user_id, referred_email, NULL, sent_at, completed_at FROM pending
 ORDER BY sent_at, referred_email;
 
 -- ---------------------------------------------------------------------------
--- email_campaigns: ten campaigns sent over the last ~300 days.
+-- email_campaigns: fourteen campaigns, about one a month over the last ~420
+-- days (so the campaign panels have a recent campaign at any instant of the year).
 -- email_campaign_deliveries: each goes to a random set of users who existed
 -- (and were not deleted) at send time; opens, clicks and conversions follow the
 -- campaign's rates, each stage a subset of the previous one.
 -- seed_campaign_plan (temporary) holds each campaign's audience and rates.
 -- ---------------------------------------------------------------------------
 CREATE TEMP TABLE seed_campaign_plan (slug, name, days_ago, audience, open_rate, click_rate, convert_rate) AS
-VALUES ('welcome-series',       'Welcome series',                292,  300, 0.31, 0.070, 0.025),
+VALUES ('early-access',         'Thank you, early adopters',     421,  150, 0.38, 0.090, 0.030),
+       ('getting-started',      'Getting started guide',         389,  200, 0.34, 0.080, 0.028),
+       ('product-newsletter',   'Product newsletter',            356,  240, 0.29, 0.060, 0.020),
+       ('security-update',      'Security and SSO update',       324,  280, 0.33, 0.050, 0.012),
+       ('welcome-series',       'Welcome series',                292,  300, 0.31, 0.070, 0.025),
        ('onboarding-tips',      'Onboarding tips',               258,  420, 0.30, 0.065, 0.022),
        ('spring-launch',        'Spring product launch',         225,  600, 0.27, 0.060, 0.020),
        ('customer-stories',     'Customer stories',              193,  700, 0.23, 0.040, 0.014),
