@@ -567,14 +567,16 @@ ORDER BY responded_at, user_id;
 -- ---------------------------------------------------------------------------
 -- marketing_spend: one USD row per paid channel (paid, social, email, content)
 -- per day for the last 450 days, today included. Budgets grow over the year,
--- dip at weekends and carry +-15% noise. Organic, direct and referral traffic
+-- dip at weekends and carry +-15% noise. They are sized for the demo's plans
+-- ($29 to $99 a month) and its ~15 to 30 new customers a month: about $20 a day
+-- keeps CAC near seed 000's $30 target, under seed 004's $60 flag. Organic, direct and referral traffic
 -- costs nothing and has no rows.
 -- ---------------------------------------------------------------------------
 WITH budgets (channel, start_daily, end_daily, weekend_factor, campaign, ord) AS (
-  VALUES ('paid',    520.00, 1350.00, 0.55, 'search-always-on',      1),
-         ('social',  140.00,  420.00, 0.80, 'linkedin-sponsored',    2),
-         ('email',    35.00,   90.00, 0.30, 'newsletter-platform',   3),
-         ('content', 110.00,  260.00, 0.70, 'sponsored-articles',    4)
+  VALUES ('paid',      5.00,   13.00, 0.55, 'search-always-on',      1),
+         ('social',    1.50,    4.50, 0.80, 'linkedin-sponsored',    2),
+         ('email',     0.40,    1.00, 0.30, 'newsletter-platform',   3),
+         ('content',   1.20,    2.80, 0.70, 'sponsored-articles',    4)
 ), channel_days AS (
   SELECT b.*, d, current_date - d AS spend_date
   FROM generate_series(449, 0, -1) AS d

@@ -182,12 +182,15 @@ describe('dashboard queries against a Prometheus started on a backfill of the de
   );
 
   // A demo that pages as soon as it starts is a bad first impression: its data is healthy where
-  // the seeds' thresholds are about daily use and support (the alert-rule tests have their own
-  // fixtures for when these fire).
+  // the seeds' thresholds are about daily use, support and acquisition cost (the alert-rule tests
+  // have their own fixtures for when these fire).
   it.each([
     'ChomDailyActiveUsersLow',
     'ChomSupportFirstResponseSlow',
     'ChomSupportResolutionSlaBreached',
+    'ChomCacHigh',
+    'ChomLtvToCacLow',
+    'ChomMarketingEfficiencyLow',
   ])('the demo starts healthy: %s is quiet today, on data that is there', async (name) => {
     const rules = alertRules(kpi).filter((rule) => rule.alert === name);
     expect(rules.length).toBeGreaterThan(0);
