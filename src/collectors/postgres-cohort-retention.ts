@@ -13,11 +13,12 @@ import type { Collector } from './types.js';
  * date_trunc and extract work on UTC months.)
  *
  * The sessions are read in one pass over the window (the first cohort month up
- * to `$at`, a range of user_sessions_started_at_idx, which includes user_id),
- * reduced to each user's active months, then hash-joined to the cohort users:
- * the cost follows the sessions in the window. Joining sessions per cohort user
- * instead made the planner walk (user_id, started_at) once per user, 3.7
- * million blocks at 100 times the demo (bench/README.md).
+ * to `$at`: a range of user_sessions_started_at_idx, which includes user_id,
+ * or the whole table when the history is not much longer than the window),
+ * reduced to each user's active months, then joined to the cohort users in
+ * one hash or merge join: the cost follows the sessions in the window. Joining
+ * sessions per cohort user instead made the planner walk (user_id, started_at)
+ * once per user, 3.7 million blocks at 100 times the demo (bench/README.md).
  */
 export const cohortRetentionQueries = {
   retention: {
