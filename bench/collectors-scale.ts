@@ -12,7 +12,7 @@
  *
  * Needs the local PostgreSQL (127.0.0.1:5432, user postgres) or ADMIN_DATABASE_URL;
  * 100x takes about 3 GB of disk and a few minutes to generate. The database is dropped
- * at the end.
+ * at the end, unless BENCH_KEEP_DATABASE=1 (its URL is then printed, to study a plan by hand).
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -147,7 +147,10 @@ try {
   }
 } finally {
   await client.end();
-  await db.drop();
+  if (process.env.BENCH_KEEP_DATABASE === '1') {
+    await db.keep();
+    console.error(`kept database: ${db.url}`);
+  } else await db.drop();
 }
 
 writeFileSync(

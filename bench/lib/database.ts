@@ -15,6 +15,8 @@ export interface BenchDatabase {
   /** Resolves once no session is connected (an exiting backend flushes its statistics). */
   disconnected(): Promise<void>;
   drop(): Promise<void>;
+  /** Closes the admin connection and leaves the database in place. */
+  keep(): Promise<void>;
 }
 
 /**
@@ -61,6 +63,9 @@ export async function createBenchDatabase(
     },
     async drop() {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+    async keep() {
       await admin.end();
     },
   };

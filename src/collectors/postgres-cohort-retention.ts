@@ -11,6 +11,14 @@ import type { Collector } from './types.js';
  * Offsets run up to the month of `$at`, which is still in progress then; users
  * and sessions are those that existed at `$at`. (The session runs in UTC, so
  * date_trunc and extract work on UTC months.)
+ *
+ * The sessions are read in one pass over the window (the first cohort month up
+ * to `$at`: a range of user_sessions_started_at_idx, which includes user_id,
+ * or the whole table when the history is not much longer than the window),
+ * reduced to each user's active months, then joined to the cohort users in
+ * one hash or merge join: the cost follows the sessions in the window. Joining
+ * sessions per cohort user instead made the planner walk (user_id, started_at)
+ * once per user, 3.7 million blocks at 100 times the demo (bench/README.md).
  */
 export const cohortRetentionQueries = {
   retention: {
@@ -21,17 +29,19 @@ export const cohortRetentionQueries = {
     AND created_at >= date_trunc('month', $at) - make_interval(months => $1::int)
 ), sizes AS (
   SELECT cohort, count(*) AS size FROM cohort_users GROUP BY cohort
-), activity AS (
-  SELECT DISTINCT cu.cohort, cu.user_id, date_trunc('month', s.started_at) AS active_month
-  FROM cohort_users cu
-  JOIN user_sessions s ON s.user_id = cu.user_id AND s.started_at >= cu.cohort
-    AND s.started_at <= $at
+), active_months AS (
+  SELECT DISTINCT user_id, date_trunc('month', started_at) AS active_month
+  FROM user_sessions
+  WHERE started_at >= date_trunc('month', $at) - make_interval(months => $1::int)
+    AND started_at <= $at
 ), retained AS (
-  SELECT cohort,
-    ((extract(year FROM active_month) - extract(year FROM cohort)) * 12
-      + extract(month FROM active_month) - extract(month FROM cohort))::int AS month_offset,
+  SELECT cu.cohort,
+    ((extract(year FROM a.active_month) - extract(year FROM cu.cohort)) * 12
+      + extract(month FROM a.active_month) - extract(month FROM cu.cohort))::int AS month_offset,
     count(*) AS users
-  FROM activity GROUP BY 1, 2
+  FROM active_months a
+  JOIN cohort_users cu ON cu.user_id = a.user_id AND a.active_month >= cu.cohort
+  GROUP BY 1, 2
 )
 SELECT to_char(s.cohort, 'YYYY-MM') AS cohort, o.month_offset::text AS month_offset,
   s.size, coalesce(r.users, 0) AS retained
