@@ -70,6 +70,17 @@ module.exports = {
       to: { path: ['^src/billing/', '^node_modules/stripe/'] },
     },
     {
+      name: 'engine-reaches-no-stripe',
+      comment:
+        'Not even through the collector registry (which holds billing): the composition root (app/service.ts) hands the engine the collectors it runs. The engine does reach billing types, through the sources bundle it passes on.',
+      severity: 'error',
+      from: { path: '^src/engine/', pathNot: notTests },
+      to: {
+        path: ['^node_modules/stripe/', '^src/billing/stripe-', '^src/collectors/index\\.ts$'],
+        reachable: true,
+      },
+    },
+    {
       name: 'src-not-to-test',
       comment:
         'Test fixtures and helpers live under test/ and never ship (unit tests beside the code may use them).',

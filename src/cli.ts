@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import type { Config } from './app/config.js';
+import { loadConfig } from './app/config.js';
 import { runBackfillCommand } from './backfill/command.js';
 import { BackfillUsageError } from './backfill/usage-error.js';
-import { enabledCollectors, readsAppDatabase } from './engine/collector-set.js';
+import { enabledCollectors, readsAppDatabase } from './collectors/enabled.js';
 import { ConfigError } from './config/load.js';
-import { loadConfig } from './app/config.js';
-import type { Config } from './app/config.js';
 import { readTlsFiles } from './config/tls-files.js';
 import { monitoringArtifacts } from './generate/artifacts.js';
 import { writeArtifacts } from './generate/write-artifacts.js';

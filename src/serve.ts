@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import { buildService, demoNotice } from './app/service.js';
-import type { Exporter } from './engine/exporter.js';
-import { coalesced } from './engine/coalesced.js';
-import { changesNeedingRestart, restartMessage } from './config/needs-restart.js';
 import type { Config } from './app/config.js';
+import { buildService, demoNotice } from './app/service.js';
+import { changesNeedingRestart, restartMessage } from './config/needs-restart.js';
 import { readTlsFiles, type TlsMaterial } from './config/tls-files.js';
+import { coalesced } from './engine/coalesced.js';
+import type { Exporter } from './engine/exporter.js';
 import { buildApp } from './http/app.js';
 
 /** The outcome of a reload: the new config is running, or it was refused and the old one kept. */

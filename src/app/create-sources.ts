@@ -1,9 +1,9 @@
+import type { BillingSnapshotSource } from '../billing/billing-source.js';
 import { createPostgresMonthStartStore } from '../billing/month-start-store.js';
-import type { Config } from './config.js';
+import type { Sources } from '../collectors/sources.js';
 import { noDatabase } from '../sources/no-database.js';
 import { createPostgresSource, type PostgresSourceOptions } from '../sources/postgres.js';
-import type { BillingSnapshotSource } from '../billing/billing-source.js';
-import type { Sources } from '../collectors/sources.js';
+import type { Config } from './config.js';
 
 export interface SourceOverrides {
   /** A writable database for billing month openings (the demo database in demo mode). */

@@ -8,13 +8,13 @@ import type { BillingSnapshotSource } from '../billing/billing-source.js';
 import { stripeFromConfig } from '../billing/stripe-from-config.js';
 import { type BillingWebhook, billingWebhook } from '../billing/webhook-events.js';
 import { billingMrr } from '../collectors/billing-mrr.js';
+import { enabledCollectors, readsAppDatabase } from '../collectors/enabled.js';
 import { collectors as registeredCollectors } from '../collectors/index.js';
 import type { Sources } from '../collectors/sources.js';
 import type { AnyCollector } from '../collectors/types.js';
 import { migrate } from '../db/migrate.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from '../demo/embedded-database.js';
 import { seedDemoData } from '../demo/seed.js';
-import { readsAppDatabase } from '../engine/collector-set.js';
 import { Exporter } from '../engine/exporter.js';
 import type { Config } from './config.js';
 import { closeSources, createSources } from './create-sources.js';
@@ -113,7 +113,9 @@ export function buildExporter(
   log: Logger,
   collectors: readonly AnyCollector[] = registeredCollectors,
 ): { exporter: Exporter; billing: BillingParts } {
-  const exporter = new Exporter(config, sources, log, collectors);
+  const exporter = new Exporter(config, sources, log, (next) =>
+    enabledCollectors(next, collectors),
+  );
   const metrics = createBillingSelfMetrics(exporter.registry);
   observeStripe(metrics, sources.stripe);
   const webhook = billingWebhook({

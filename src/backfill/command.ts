@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../app/config.js';
-import { buildSources, resolveDatabase } from '../app/service.js';
 import { closeSources } from '../app/create-sources.js';
+import { buildSources, resolveDatabase } from '../app/service.js';
 import { findExecutable } from './promtool-steps.js';
 import { manualCommands, runBackfill, stepCount } from './run-backfill.js';
 import { snapshotOnce } from './snapshot-once.js';

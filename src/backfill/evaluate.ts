@@ -1,9 +1,8 @@
 import type { Logger } from 'pino';
 import { collectAsOf } from '../collectors/as-of.js';
 import type { Sources } from '../collectors/sources.js';
-import type { CollectorContext } from '../collectors/types.js';
+import type { CollectorContext, EnabledCollector } from '../collectors/types.js';
 import type { LabelSets } from '../config/schema.js';
-import type { EnabledCollector } from '../engine/collector-set.js';
 import type { KpiConfig } from '../kpi/kpi-config.js';
 import { cutLabelValue, rejectionReason, seriesKey } from '../metrics/publisher.js';
 import type { MetricSpec, Sample } from '../metrics/spec.js';

@@ -9,9 +9,9 @@ import {
   type EventCounts,
   type EventGroupRow,
 } from '../collectors/event-counts.js';
-import { parseNumericCell } from '../sources/query-contract.js';
 import type { CollectorContext } from '../collectors/types.js';
 import { sample } from '../metrics/spec.js';
+import { parseNumericCell } from '../sources/query-contract.js';
 import type { StepGrid, StepSeries } from './series-hook.js';
 
 /**

@@ -1,12 +1,13 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Logger } from 'pino';
-import { backfillability } from '../collectors/as-of.js';
-import { type EnabledCollector, enabledCollectors } from '../engine/collector-set.js';
 import type { Config } from '../app/config.js';
+import { backfillability } from '../collectors/as-of.js';
+import { enabledCollectors } from '../collectors/enabled.js';
+import type { Sources } from '../collectors/sources.js';
+import type { EnabledCollector } from '../collectors/types.js';
 import { recordingRulesYaml } from '../generate/prometheus-rules.js';
 import type { MetricSpec, Sample } from '../metrics/spec.js';
-import type { Sources } from '../collectors/sources.js';
 import { ChunkFile } from './chunk-file.js';
 import { acceptedSamples, contextAt, type EvaluationDeps, evaluateAt } from './evaluate.js';
 import { Progress } from './progress.js';

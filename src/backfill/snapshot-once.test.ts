@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BillingSnapshot } from '../billing/types.js';
 import type { BillingHistoryRequest, BillingSnapshotSource } from '../billing/billing-source.js';
+import type { BillingSnapshot } from '../billing/types.js';
 import { snapshotOnce } from './snapshot-once.js';
 
 /** A source that records each read's `since` and answers a distinct snapshot per read. */

@@ -1,5 +1,5 @@
-import type { BillingSnapshot } from '../billing/types.js';
 import type { BillingHistoryRequest, BillingSnapshotSource } from '../billing/billing-source.js';
+import type { BillingSnapshot } from '../billing/types.js';
 
 /**
  * The billing source for a backfill: one read serves every step. A snapshot is the source's

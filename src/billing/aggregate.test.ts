@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { computeTotals, customerMrrAt, customersPayingBefore } from './aggregate.js';
 import {
   customer,
   daysFromNow,
@@ -12,6 +11,7 @@ import {
   snapshot,
   subscription,
 } from '../../test/fixtures/billing-builders.js';
+import { computeTotals, customerMrrAt, customersPayingBefore } from './aggregate.js';
 import type { TierMapping } from './tiers.js';
 import type { BillingPrice } from './types.js';
 

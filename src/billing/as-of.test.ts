@@ -1,8 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { computeTotals } from './aggregate.js';
-import { itemsAt } from './items-at.js';
-import { statusAt } from './status-at.js';
-import { subscriptionMrr } from './subscription-mrr.js';
 import {
   daysFromNow,
   item,
@@ -12,6 +8,10 @@ import {
   snapshot,
   subscription,
 } from '../../test/fixtures/billing-builders.js';
+import { computeTotals } from './aggregate.js';
+import { itemsAt } from './items-at.js';
+import { statusAt } from './status-at.js';
+import { subscriptionMrr } from './subscription-mrr.js';
 
 const starter = item({ price: price({ id: 'p_starter', tier: 'starter', unitAmount: 1000 }) });
 const business = item({ price: price({ id: 'p_business', tier: 'business', unitAmount: 9900 }) });

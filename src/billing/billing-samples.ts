@@ -1,5 +1,5 @@
-import { boundCurrency } from '../shared/bounded-labels.js';
 import { type Sample, sample } from '../metrics/spec.js';
+import { boundCurrency } from '../shared/bounded-labels.js';
 import type { MrrTotals } from './aggregate.js';
 import { toMajorUnits } from './currency.js';
 import { type ItemBasis, itemBases } from './items-at.js';

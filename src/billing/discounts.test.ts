@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { daysFromNow, discount, NOW, policy } from '../../test/fixtures/billing-builders.js';
 import { applyDiscounts, coversProduct, discountApplies } from './discounts.js';
 import type { BillingPolicy } from './policy.js';
-import { daysFromNow, discount, NOW, policy } from '../../test/fixtures/billing-builders.js';
 import type { BillingDiscount } from './types.js';
 
 const allActive = policy({ discounts: 'all_active' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { paymentFailingSince } from './dunning.js';
 import { daysFromNow } from '../../test/fixtures/billing-builders.js';
+import { paymentFailingSince } from './dunning.js';
 import type { BillingInvoice, InvoiceStatus } from './types.js';
 
 const invoice = (status: InvoiceStatus, createdDaysAgo: number, dueDaysAgo?: number) =>

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { policy, price } from '../../test/fixtures/billing-builders.js';
 import {
   amountPerInterval,
   billedUnits,
@@ -6,7 +7,6 @@ import {
   monthsPerInterval,
   tieredAmount,
 } from './item-amount.js';
-import { policy, price } from '../../test/fixtures/billing-builders.js';
 import type { PriceTier } from './types.js';
 
 const defaults = policy();

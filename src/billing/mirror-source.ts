@@ -1,6 +1,6 @@
+import type { Reject } from '../shared/reject.js';
 import { requireColumns } from '../sources/query-contract.js';
 import type { QueryFn } from '../sources/sql-source.js';
-import type { Reject } from '../shared/reject.js';
 import { paymentFailingSince } from './dunning.js';
 import { invoicesBySubscription } from './mirror-invoices.js';
 import {

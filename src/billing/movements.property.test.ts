@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DAY_MS, mrrMap, NOW, policy } from '../../test/fixtures/billing-builders.js';
 import {
   type CustomerMrr,
   computeTotals,
@@ -8,7 +9,6 @@ import {
 } from './aggregate.js';
 import { computeMovements, type MovementReport, movementKinds } from './movements.js';
 import type { BillingPolicy } from './policy.js';
-import { DAY_MS, mrrMap, NOW, policy } from '../../test/fixtures/billing-builders.js';
 import type {
   BillingDiscount,
   BillingItem,

@@ -1,13 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { customerMrrAt, customersPayingBefore } from './aggregate.js';
-import {
-  classify,
-  computeMovements,
-  customerChurnRate,
-  grossRevenueChurn,
-  type MovementKind,
-  netRevenueChurn,
-} from './movements.js';
 import {
   daysFromNow,
   item,
@@ -18,6 +9,15 @@ import {
   snapshot,
   subscription,
 } from '../../test/fixtures/billing-builders.js';
+import { customerMrrAt, customersPayingBefore } from './aggregate.js';
+import {
+  classify,
+  computeMovements,
+  customerChurnRate,
+  grossRevenueChurn,
+  type MovementKind,
+  netRevenueChurn,
+} from './movements.js';
 
 const none = new Set<string>();
 const noMovement: Record<MovementKind, number> = {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import { createStripeBillingSource } from './stripe-source.js';
 import type { BaseConfig } from '../config/schema.js';
 import type { BillingSnapshotSource } from './billing-source.js';
+import { createStripeBillingSource } from './stripe-source.js';
 
 /** The Stripe source when an API key is configured; none otherwise. */
 export function stripeFromConfig(

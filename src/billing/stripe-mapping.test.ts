@@ -10,6 +10,7 @@ import {
   subscription,
   unix,
 } from '../../test/fixtures/stripe-objects.js';
+import { invoiceFromStripe } from './stripe-invoices.js';
 import {
   buildCatalogue,
   customerFromStripe,
@@ -17,7 +18,6 @@ import {
   subscriptionFromStripe,
 } from './stripe-mapping.js';
 import type { BillingSubscription } from './types.js';
-import { invoiceFromStripe } from './stripe-invoices.js';
 
 const starter = product('prod_starter', { tier: 'starter' });
 const pro = product('prod_pro', { tier: 'professional' });

@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
+import type { BaseConfig } from '../config/schema.js';
+import type { Reject } from '../shared/reject.js';
+import { version } from '../version.js';
 import type {
   BillingHistoryRequest,
   BillingSnapshotSource,
   BillingSourceObserver,
 } from './billing-source.js';
-import type { BaseConfig } from '../config/schema.js';
-import type { Reject } from '../shared/reject.js';
-import { version } from '../version.js';
 import {
   addEventChanges,
   changeCount,

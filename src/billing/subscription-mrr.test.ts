@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { countsAt, itemMrr, subscriptionMrr } from './subscription-mrr.js';
 import {
   DAY_MS,
   daysFromNow,
@@ -10,6 +9,7 @@ import {
   price,
   subscription,
 } from '../../test/fixtures/billing-builders.js';
+import { countsAt, itemMrr, subscriptionMrr } from './subscription-mrr.js';
 import type { SubscriptionStatus } from './types.js';
 import { subscriptionStatuses } from './types.js';
 

@@ -1,5 +1,5 @@
-import { boundCurrency, OTHER } from '../shared/bounded-labels.js';
 import { type Sample, sample } from '../metrics/spec.js';
+import { boundCurrency, OTHER } from '../shared/bounded-labels.js';
 import { toMajorUnits } from './currency.js';
 import type { TrailingWindowFigures } from './trailing-window.js';
 

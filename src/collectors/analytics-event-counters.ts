@@ -1,4 +1,13 @@
 import { sample } from '../metrics/spec.js';
+import { parseNumericCell } from '../sources/query-contract.js';
+import {
+  type EventCounterOptions,
+  eventCounterDefinitions,
+  eventCounterMetrics,
+  eventCounterOptionsSchema,
+  eventWindowDefinitions,
+  eventWindowMetrics,
+} from './event-counter-specs.js';
 import {
   applyRound,
   createEventCounterState,
@@ -8,17 +17,8 @@ import {
   planRound,
   propertyKeysOf,
 } from './event-counter-state.js';
-import {
-  type EventCounterOptions,
-  eventCounterDefinitions,
-  eventCounterMetrics,
-  eventCounterOptionsSchema,
-  eventWindowDefinitions,
-  eventWindowMetrics,
-} from './event-counter-specs.js';
 import type { EventGroupRow } from './event-counts.js';
 import { countEventWindows } from './event-windows.js';
-import { parseNumericCell } from '../sources/query-contract.js';
 import type { Collector } from './types.js';
 
 /** Grouped counts of events with ids in (after, upTo]; `after` undefined counts from the start. */

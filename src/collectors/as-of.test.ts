@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../app/config.js';
 import { backfillability, isBackfillable } from './as-of.js';
-import { enabledCollectors } from '../engine/collector-set.js';
+import { enabledCollectors } from './enabled.js';
 
 /** Each enabled collector of a config with its parsed options. */
 function collectorsOf(raw: Record<string, unknown>) {

@@ -6,6 +6,8 @@
  * can evaluate at a past instant, and evaluates them there.
  */
 import type { Sample } from '../metrics/spec.js';
+import { usesAtParameter } from '../shared/sql-text.js';
+import type { QuerySpec } from '../sources/query-contract.js';
 import { eventCountersAsOf, referralsAsOf, supportTicketsAsOf } from './counters-as-of.js';
 import { customSqlOf } from './custom-sql.js';
 import { activeUsersQueries } from './postgres-active-users.js';
@@ -20,8 +22,6 @@ import { npsQueries } from './postgres-nps.js';
 import { referralQueries } from './postgres-referrals.js';
 import { supportTicketQueries } from './postgres-support-tickets.js';
 import { timeToValueQueries } from './postgres-time-to-value.js';
-import type { QuerySpec } from '../sources/query-contract.js';
-import { usesAtParameter } from '../shared/sql-text.js';
 import type { AnyCollector, CollectorContext } from './types.js';
 
 /**

@@ -12,6 +12,8 @@
  */
 import { type Sample, sample } from '../metrics/spec.js';
 import { boundLabel } from '../shared/bounded-labels.js';
+import { bindAtParameter } from '../shared/sql-text.js';
+import { columnValue, parseNumericCell } from '../sources/query-contract.js';
 import {
   type EventCounterOptions,
   eventCounterDefinitions,
@@ -32,9 +34,7 @@ import {
   ticketGauges,
   ticketPriorities,
 } from './postgres-support-tickets.js';
-import { columnValue, parseNumericCell } from '../sources/query-contract.js';
 import { runNamedQuery } from './sql-queries.js';
-import { bindAtParameter } from '../shared/sql-text.js';
 import type { CollectorContext } from './types.js';
 
 type Context<Options> = Pick<

@@ -2,17 +2,17 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../app/config.js';
 import {
+  type EventCounterOptions,
+  eventCounterDefinitions,
+  eventCounterOptionsSchema,
+} from './event-counter-specs.js';
+import {
   applyRound,
   createEventCounterState,
   exportedCounters,
   inheritEventCounterState,
   planRound,
 } from './event-counter-state.js';
-import {
-  type EventCounterOptions,
-  eventCounterDefinitions,
-  eventCounterOptionsSchema,
-} from './event-counter-specs.js';
 
 const options = eventCounterOptionsSchema.parse({}) as EventCounterOptions;
 const labelSets = parseConfig({}).labels;

@@ -4,12 +4,13 @@
  * window (not `increase()` over whatever history Prometheus holds), in one
  * grouped pass over the longest window.
  */
+
+import { bindAtParameter } from '../shared/sql-text.js';
+import { parseNumericCell } from '../sources/query-contract.js';
 import type { QueryFn } from '../sources/sql-source.js';
+import { propertyKeysOf } from './event-counter-state.js';
 import type { CounterValue, EventCounterDefinition, EventCounts } from './event-counts.js';
 import { countersFromTotals, groupKey } from './event-counts.js';
-import { propertyKeysOf } from './event-counter-state.js';
-import { parseNumericCell } from '../sources/query-contract.js';
-import { bindAtParameter } from '../shared/sql-text.js';
 
 /**
  * Events by name and tracked property, one count column `w<i>` per window:

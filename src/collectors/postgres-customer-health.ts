@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { type Sample, sample } from '../metrics/spec.js';
 import { trackedCount } from '../shared/bounded-labels.js';
-import { countByBand, healthBands, lowestScores } from './health-score.js';
 import { columnValue, type QuerySpec } from '../sources/query-contract.js';
+import { countByBand, healthBands, lowestScores } from './health-score.js';
 import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
 import type { Collector } from './types.js';
 import { normalisedSql, vocabularySql } from './vocabulary-sql.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type Sample, sample } from '../metrics/spec.js';
-import { npsScore } from './nps.js';
 import { columnValue, type QuerySpec } from '../sources/query-contract.js';
+import { npsScore } from './nps.js';
 import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
 import type { Collector } from './types.js';
 

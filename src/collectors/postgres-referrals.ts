@@ -3,13 +3,13 @@ import { type Sample, sample } from '../metrics/spec.js';
 import type { Reject } from '../shared/reject.js';
 import { highestPlaceholder } from '../shared/sql-text.js';
 import { columnValue, type QuerySpec } from '../sources/query-contract.js';
+import type { QueryFn } from '../sources/sql-source.js';
 import {
   applyReferralRound,
   createReferralState,
   planReferralRound,
   type ReferralState,
 } from './referral-counts.js';
-import type { QueryFn } from '../sources/sql-source.js';
 import { queryOverridesSchema, resolveQuery, runNamedQuery } from './sql-queries.js';
 import type { Collector } from './types.js';
 import { windowSamples, windowsDaysSchema } from './window-rows.js';

@@ -9,9 +9,10 @@
  * previous round's time and skips those it already counted, so a ticket whose
  * transaction committed a little after its created_at is not lost.
  */
-import type { QueryFn } from '../sources/sql-source.js';
+
 import { boundLabel } from '../shared/bounded-labels.js';
 import { type ContractRow, columnValue } from '../sources/query-contract.js';
+import type { QueryFn } from '../sources/sql-source.js';
 
 export const TICKET_OVERLAP = '10 minutes';
 

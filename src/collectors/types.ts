@@ -81,3 +81,10 @@ export interface Collector<Options = any, State = any> {
 }
 
 export type AnyCollector = Collector;
+
+/** A collector that runs under a configuration, with its effective settings and options. */
+export interface EnabledCollector {
+  readonly collector: AnyCollector;
+  readonly settings: CollectorRuntimeSettings;
+  readonly options: unknown;
+}

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, configLimits } from './load.js';
 import { loadConfig } from '../app/config.js';
+import { ConfigError, configLimits } from './load.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chom-bounded-input-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

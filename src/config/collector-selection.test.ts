@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../app/config.js';
 import { collectors } from '../collectors/index.js';
 import { ConfigError } from './load.js';
-import { parseConfig } from '../app/config.js';
 
 /** The problems of a refused configuration; fails the test when it is accepted. */
 function problemsOf(raw: unknown): readonly string[] {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { highestPlaceholder } from '../shared/sql-text.js';
 import { cronExpression } from '../shared/cron.js';
+import { highestPlaceholder } from '../shared/sql-text.js';
 
 /** A result column: PostgreSQL folds unquoted aliases to lower case, so only those match. */
 const column = z

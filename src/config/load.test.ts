@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig, parseConfig } from '../app/config.js';
 import { collectors } from '../collectors/index.js';
 import { ConfigError } from './load.js';
-import { loadConfig, parseConfig } from '../app/config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chom-config-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

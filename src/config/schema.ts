@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { kpiSchema } from '../kpi/kpi-config.js';
-import { checkStripeBillingHasKey } from './collector-selection.js';
 import { cronExpression } from '../shared/cron.js';
+import { checkStripeBillingHasKey } from './collector-selection.js';
 import type { CustomQuery } from './custom-queries.js';
 
 const postgresUrl = z

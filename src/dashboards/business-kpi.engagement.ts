@@ -1,4 +1,5 @@
 import type { KpiConfig } from '../kpi/kpi-config.js';
+import { businessKpiQueries as q } from './business-kpi.queries.js';
 import {
   override,
   type Row,
@@ -7,7 +8,6 @@ import {
   timeSeriesPanel,
   units,
 } from './common.js';
-import { businessKpiQueries as q } from './business-kpi.queries.js';
 import { below, belowGoal, neutral, pct, seedBenchmarks } from './thresholds.js';
 
 const number = (value: number | null) => (value === null ? '-' : String(value));

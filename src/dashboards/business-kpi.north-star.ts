@@ -1,7 +1,7 @@
 import type { KpiConfig } from '../kpi/kpi-config.js';
 import { milestoneAnnouncement } from '../kpi/milestone-alerts.js';
-import { type Row, statPanel, timeSeriesPanel, units } from './common.js';
 import { businessKpiQueries as q } from './business-kpi.queries.js';
+import { type Row, statPanel, timeSeriesPanel, units } from './common.js';
 import { below } from './thresholds.js';
 
 const growthSteps = below({ warning: 0, critical: null });

@@ -1,4 +1,5 @@
 import type { KpiConfig } from '../kpi/kpi-config.js';
+import { businessKpiQueries as q } from './business-kpi.queries.js';
 import {
   barGaugePanel,
   override,
@@ -8,7 +9,6 @@ import {
   unitProperty,
   units,
 } from './common.js';
-import { businessKpiQueries as q } from './business-kpi.queries.js';
 import { above, pct } from './thresholds.js';
 
 /**

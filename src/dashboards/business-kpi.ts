@@ -1,6 +1,10 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { dashboardUids } from '../kpi/ids.js';
 import { cacThresholds, type KpiConfig, moneyThresholds } from '../kpi/kpi-config.js';
+import { engagementRow } from './business-kpi.engagement.js';
+import { northStarRow } from './business-kpi.north-star.js';
+import { plansRow } from './business-kpi.plans.js';
+import { businessKpiQueries as q } from './business-kpi.queries.js';
 import {
   barGaugePanel,
   buildBoard,
@@ -15,10 +19,6 @@ import {
   titleOf,
   units,
 } from './common.js';
-import { northStarRow } from './business-kpi.north-star.js';
-import { plansRow } from './business-kpi.plans.js';
-import { businessKpiQueries as q } from './business-kpi.queries.js';
-import { engagementRow } from './business-kpi.engagement.js';
 import { above, below, neutral, pct, seedBenchmarks } from './thresholds.js';
 
 /** Business KPI board: revenue, customer economics, churn, engagement, funnel, spend. */

@@ -17,6 +17,7 @@ import {
   titleOf,
   units,
 } from './common.js';
+import { customerSuccessQueries as q } from './customer-success.queries.js';
 import {
   above,
   below,
@@ -25,7 +26,6 @@ import {
   type Step,
   seedBenchmarks,
 } from './thresholds.js';
-import { customerSuccessQueries as q } from './customer-success.queries.js';
 
 const priorities = ['critical', 'high', 'medium', 'low'] as const;
 

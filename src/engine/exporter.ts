@@ -2,14 +2,14 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import { createRunners, runAll } from './collector-set.js';
-import type { CollectorRunner } from './runner.js';
-import type { AnyCollector } from '../collectors/types.js';
+import type { Sources } from '../collectors/sources.js';
+import type { EnabledCollector } from '../collectors/types.js';
 import type { BaseConfig } from '../config/schema.js';
 import { createSelfMetrics, type SelfMetrics } from '../metrics/self-metrics.js';
-import { scheduleRunners } from './scheduler.js';
-import type { Sources } from '../collectors/sources.js';
 import { version } from '../version.js';
+import { createRunners, runAll } from './collector-set.js';
+import type { CollectorRunner } from './runner.js';
+import { scheduleRunners } from './scheduler.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -43,7 +43,8 @@ export class Exporter {
     config: BaseConfig,
     private sources: Sources,
     private readonly log: Logger,
-    private readonly collectors?: readonly AnyCollector[],
+    /** The collectors a configuration runs (the composition root's registry and custom SQL). */
+    private readonly select: (config: BaseConfig) => readonly EnabledCollector[],
   ) {
     this.selfMetrics = createSelfMetrics(this.registry, version);
     this.generation = this.build(config, sources);
@@ -201,7 +202,7 @@ export class Exporter {
         shutdown: shutdown.signal,
         onChange: this.markChanged,
       },
-      this.collectors,
+      this.select(config),
     );
     return { runners, shutdown };
   }

@@ -3,12 +3,12 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseConfig } from '../app/config.js';
+import type { Sources } from '../collectors/sources.js';
+import type { AnyCollector, CollectorContext } from '../collectors/types.js';
 import { createSelfMetrics } from '../metrics/self-metrics.js';
 import { type MetricSpec, type Sample, sample } from '../metrics/spec.js';
-import type { Sources } from '../collectors/sources.js';
 import type { SqlSource } from '../sources/sql-source.js';
 import { CollectorRunner, CollectorTimeoutError, type RunnerDeps } from './runner.js';
-import type { AnyCollector, CollectorContext } from '../collectors/types.js';
 
 const metrics: MetricSpec[] = [
   { name: 'chom_fake_value', help: 'A value.', type: 'gauge', labelNames: ['kind'], unit: 'count' },

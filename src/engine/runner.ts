@@ -6,8 +6,8 @@ import type { LabelSets } from '../config/schema.js';
 import type { KpiConfig } from '../kpi/kpi-config.js';
 import { SeriesPublisher } from '../metrics/publisher.js';
 import type { SelfMetrics } from '../metrics/self-metrics.js';
-import type { Reject } from '../shared/reject.js';
 import { cronIntervalSeconds } from '../shared/cron.js';
+import type { Reject } from '../shared/reject.js';
 
 export interface RunnerDeps {
   readonly registry: Registry;

@@ -1,8 +1,8 @@
 import type { ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
-import type { CollectorRunner } from './runner.js';
 import { cronLogger } from '../logger.js';
 import { scheduleCron } from '../shared/cron.js';
+import type { CollectorRunner } from './runner.js';
 
 /** One cron task per runner; a run that is still going when the next is due is skipped. */
 export function scheduleRunners(

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { configSchema } from '../app/config.js';
 import { collectors } from '../collectors/index.js';
 import { supportedEnvironment } from '../config/load.js';
-import { configSchema } from '../app/config.js';
 
 interface JsonSchema {
   type?: string | string[];

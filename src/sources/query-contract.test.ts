@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { QueryFn } from './sql-source.js';
 import {
   applyContract,
   boundStatement,
@@ -9,6 +8,7 @@ import {
   type QuerySpec,
   queryWithContract,
 } from './query-contract.js';
+import type { QueryFn } from './sql-source.js';
 
 type Rejection = { reason: string; detail: Record<string, unknown> };
 

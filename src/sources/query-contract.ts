@@ -1,6 +1,6 @@
-import type { QueryFn } from './sql-source.js';
 import type { Reject } from '../shared/reject.js';
 import { bindAtParameter, highestPlaceholder } from '../shared/sql-text.js';
+import type { QueryFn } from './sql-source.js';
 
 /**
  * A query and its column contract: which columns become labels and which hold

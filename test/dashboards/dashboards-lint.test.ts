@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Dashboard, Panel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { describe, expect, it } from 'vitest';
-import { collectors } from '../../src/collectors/index.js';
 import { parseConfig } from '../../src/app/config.js';
+import { collectors } from '../../src/collectors/index.js';
 import { datasourceRef } from '../../src/dashboards/common.js';
 import { dashboards } from '../../src/dashboards/index.js';
 import { alertRules } from '../../src/kpi/alert-rules.js';

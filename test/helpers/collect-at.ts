@@ -1,12 +1,12 @@
 import pino from 'pino';
 import { Registry } from 'prom-client';
-import { enabledCollectors } from '../../src/engine/collector-set.js';
-import { CollectorRunner } from '../../src/engine/runner.js';
-import type { AnyCollector } from '../../src/collectors/types.js';
 import type { Config } from '../../src/app/config.js';
+import { enabledCollectors } from '../../src/collectors/enabled.js';
+import type { Sources } from '../../src/collectors/sources.js';
+import type { AnyCollector } from '../../src/collectors/types.js';
+import { CollectorRunner } from '../../src/engine/runner.js';
 import { createSelfMetrics } from '../../src/metrics/self-metrics.js';
 import type { Sample } from '../../src/metrics/spec.js';
-import type { Sources } from '../../src/collectors/sources.js';
 import { type ParsedSample, parseExposition } from './exposition.js';
 
 /**

@@ -5,8 +5,9 @@ import { parseConfig } from '../../src/app/config.js';
 import { closeSources } from '../../src/app/create-sources.js';
 import { buildSources } from '../../src/app/service.js';
 import { collectAsOf, isBackfillable } from '../../src/collectors/as-of.js';
+import { enabledCollectors } from '../../src/collectors/enabled.js';
 import type { Sources } from '../../src/collectors/sources.js';
-import { type EnabledCollector, enabledCollectors } from '../../src/engine/collector-set.js';
+import type { EnabledCollector } from '../../src/collectors/types.js';
 import {
   type AsOfFixture,
   asOfFixture,

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectors } from '../../src/collectors/index.js';
 import { parseConfig } from '../../src/app/config.js';
+import { collectors } from '../../src/collectors/index.js';
 import { type RunningService, startService } from '../../src/serve.js';
 import { type ParsedSample, parseExposition } from '../helpers/exposition.js';
 import { promtoolCheckMetrics } from '../helpers/promtool.js';

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/app/config.js';
 import type { Config } from '../../src/app/config.js';
+import { parseConfig } from '../../src/app/config.js';
 import { type RunningService, startService } from '../../src/serve.js';
 import { appFixtureSql } from '../fixtures/app-fixture.js';
 import { parseExposition, sampleValue } from '../helpers/exposition.js';

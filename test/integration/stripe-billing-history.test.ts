@@ -1,12 +1,12 @@
 import pino from 'pino';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../../src/app/config.js';
+import { parseConfig } from '../../src/app/config.js';
 import { createStripeBillingSource } from '../../src/billing/stripe-source.js';
 import { billingMrr } from '../../src/collectors/billing-mrr.js';
-import { parseConfig } from '../../src/app/config.js';
-import type { Config } from '../../src/app/config.js';
-import { noDatabase } from '../../src/sources/no-database.js';
 import type { Sources } from '../../src/collectors/sources.js';
+import { noDatabase } from '../../src/sources/no-database.js';
 import {
   coupon,
   customer,

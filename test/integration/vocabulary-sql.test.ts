@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boundLabel, normalise } from '../../src/shared/bounded-labels.js';
 import { normalisedSql, vocabularySql } from '../../src/collectors/vocabulary-sql.js';
+import { boundLabel, normalise } from '../../src/shared/bounded-labels.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 /** The SQL mapping onto a vocabulary must agree with boundLabel, which maps everything else. */

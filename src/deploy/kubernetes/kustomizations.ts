@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
-import { scrapeSecurityPatches } from './scrape-components.js';
 import { image } from './names.js';
+import { scrapeSecurityPatches } from './scrape-components.js';
 import { yamlDocuments } from './yaml-documents.js';
 
 const apiVersion = 'kustomize.config.k8s.io/v1beta1';

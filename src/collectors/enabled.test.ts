@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../app/config.js';
-import { enabledCollectors, readsAppDatabase } from './collector-set.js';
-import { collectors } from '../collectors/index.js';
+import { enabledCollectors, readsAppDatabase } from './enabled.js';
+import { collectors } from './index.js';
 
 const stripe = { apiKey: 'rk_test_Selection1' };
 const names = (raw: Record<string, unknown>) =>
