@@ -1,5 +1,6 @@
 import type { AnyCollector, CollectorContext } from '../collectors/types.js';
 import type { Sample } from '../metrics/spec.js';
+import { eventCounterSeries } from './event-counter-series.js';
 
 /** Evenly spaced instants: `firstMs`, `firstMs + stepMs`, ... (`count` of them). */
 export interface StepGrid {
@@ -26,10 +27,11 @@ export type CollectSeries<Options = unknown, State = unknown> = (
  * Hooks the backfill provides for built-in collectors without touching their
  * files; a collector may also carry its own as `collectSeries`, which wins.
  */
-// eventCounterSeries (one grouped pass for the lifetime counters) is not wired in yet: the
-// collector also exports the trailing-window gauges (`_in_window`), which that pass does not
-// compute, so the backfill evaluates the collector's as-of form at every step instead.
-const builtInHooks: Readonly<Record<string, CollectSeries>> = {};
+const builtInHooks: Readonly<Record<string, CollectSeries>> = {
+  // Lifetime counters and `_in_window` gauges from cumulative counts per step: one scan of the
+  // events for the range instead of two per step (test/integration/event-counter-series.test.ts).
+  analytics_event_counters: eventCounterSeries as CollectSeries,
+};
 
 export function seriesHookOf(collector: AnyCollector): CollectSeries | undefined {
   const own = (collector as AnyCollector & { collectSeries?: CollectSeries }).collectSeries;
