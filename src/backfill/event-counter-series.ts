@@ -8,7 +8,8 @@
  * count C(t). Window gauge of W days at t: events with occurred_at in
  * (t - W, t], i.e. C(t) - C(t - W). The sessions run in UTC, so a day is
  * 86,400 s and t - W is exact arithmetic on the grid. C is read once per
- * grid of instants as per-step bucket counts then summed in step order:
+ * grid of instants as per-step bucket counts (in slices of steps, each
+ * statement reading only its slice) then summed in step order:
  * - the step grid extended backwards by the windows that are a whole number
  *   of steps (t - W is then a step of the extended grid): one scan;
  * - each other window, the grid shifted back by W: one more scan each.
@@ -35,28 +36,58 @@ import type { StepGrid, StepSeries } from './series-hook.js';
 const dayMs = 86_400_000;
 
 /**
- * Events up to the grid's last instant, grouped by event, tracked properties
- * and bucket: bucket j (> 0) holds the events with occurred_at in
- * (origin + (j-1)·step, origin + j·step], bucket 0 every event up to the
- * origin, so the sum of buckets 0..j is the count as of origin + j·step.
- * The arithmetic is numeric (exact to the microsecond). $1 the origin and $2
- * the step in epoch seconds, $3 the last instant, $4 the event names, $5... the keys.
+ * Steps read by one statement: each reads only its slice of the range (through
+ * the (event_name, occurred_at) index), so no statement grows with the table
+ * and every event is read once over the whole pass.
  */
-export function stepCountSql(table: string, propertyCount: number): string {
+export const stepsPerStatement = 500;
+
+/**
+ * Events by event name and tracked property with occurred_at at or before
+ * the grid's origin ($1): bucket 0 of the grid. $2 the event names, $3... the keys.
+ */
+export function baseCountSql(table: string, propertyCount: number): string {
   const properties = Array.from(
     { length: propertyCount },
-    (_, i) => `properties ->> $${i + 5} AS p${i}`,
+    (_, i) => `properties ->> $${i + 3} AS p${i}`,
   );
-  const groupBy = Array.from({ length: propertyCount + 2 }, (_, i) => String(i + 1));
-  const bucket =
-    'greatest(0, ceil((extract(epoch FROM occurred_at) - $1::numeric) / $2::numeric))::bigint AS bucket';
-  return `SELECT event_name, ${[...properties, bucket, 'count(*) AS n'].join(', ')}
+  const groupBy = Array.from({ length: propertyCount + 1 }, (_, i) => String(i + 1));
+  return `SELECT event_name, ${[...properties, 'count(*) AS n'].join(', ')}
 FROM ${table}
-WHERE occurred_at <= $3::timestamptz AND event_name = ANY($4::text[])
+WHERE occurred_at <= $1::timestamptz AND event_name = ANY($2::text[])
 GROUP BY ${groupBy.join(', ')}`;
 }
 
-/** Grouped new events by bucket of the grid: as many entries as buckets that saw events. */
+/**
+ * Events with occurred_at in ($1, $2], grouped by event name, tracked
+ * properties, the grid instant at or before them (`bin`: date_bin from the
+ * origin $3 every $4 milliseconds) and whether they fall on it (`edge`).
+ * An event in (origin + (j-1)·step, origin + j·step] belongs to bucket j: the
+ * count as of origin + j·step includes it, as `occurred_at <= $at` does.
+ * $5 the event names, $6... the keys.
+ */
+export function sliceCountSql(table: string, propertyCount: number): string {
+  const properties = Array.from(
+    { length: propertyCount },
+    (_, i) => `properties ->> $${i + 6} AS p${i}`,
+  );
+  const groupBy = Array.from({ length: propertyCount + 3 }, (_, i) => String(i + 1));
+  return `SELECT event_name, ${[...properties.map((_, i) => `p${i}`), 'bin', 'occurred_at = bin AS edge', 'count(*) AS n'].join(', ')}
+FROM (
+  SELECT event_name, ${[...properties, 'occurred_at'].join(', ')},
+    date_bin($4::bigint * interval '1 millisecond', occurred_at, $3::timestamptz) AS bin
+  FROM ${table}
+  WHERE occurred_at > $1::timestamptz AND occurred_at <= $2::timestamptz AND event_name = ANY($5::text[])
+) AS e
+GROUP BY ${groupBy.join(', ')}`;
+}
+
+/**
+ * Grouped new events by bucket of the grid: bucket 0 every event up to the
+ * first instant, bucket j those in (instant j-1, instant j]; the sum of
+ * buckets 0..j is the count as of instant j. As many entries as buckets that
+ * saw events.
+ */
 async function bucketCounts(
   query: QueryFn,
   table: string,
@@ -64,17 +95,8 @@ async function bucketCounts(
   propertyKeys: readonly string[],
   grid: StepGrid,
 ): Promise<Map<number, EventGroupRow[]>> {
-  const last = grid.firstMs + (grid.count - 1) * grid.stepMs;
-  const result = await query(stepCountSql(table, propertyKeys.length), [
-    (grid.firstMs / 1000).toString(),
-    (grid.stepMs / 1000).toString(),
-    new Date(last).toISOString(),
-    events,
-    ...propertyKeys,
-  ]);
   const byBucket = new Map<number, EventGroupRow[]>();
-  for (const row of result.rows) {
-    const bucket = Number(row.bucket);
+  const add = (bucket: number, row: Record<string, unknown>) => {
     const group: EventGroupRow = {
       event: String(row.event_name),
       properties: propertyKeys.map((_, i) => {
@@ -86,6 +108,29 @@ async function bucketCounts(
     const list = byBucket.get(bucket);
     if (list) list.push(group);
     else byBucket.set(bucket, [group]);
+  };
+  const instant = (index: number) => new Date(grid.firstMs + index * grid.stepMs).toISOString();
+  const base = await query(baseCountSql(table, propertyKeys.length), [
+    instant(0),
+    events,
+    ...propertyKeys,
+  ]);
+  for (const row of base.rows) add(0, row);
+  for (let from = 1; from < grid.count; from += stepsPerStatement) {
+    const to = Math.min(grid.count - 1, from + stepsPerStatement - 1);
+    const slice = await query(sliceCountSql(table, propertyKeys.length), [
+      instant(from - 1),
+      instant(to),
+      instant(0),
+      grid.stepMs,
+      events,
+      ...propertyKeys,
+    ]);
+    for (const row of slice.rows) {
+      const binMs = new Date(row.bin as Date | string).getTime();
+      const onInstant = Math.round((binMs - grid.firstMs) / grid.stepMs);
+      add(onInstant + (row.edge === true || row.edge === 't' ? 0 : 1), row);
+    }
   }
   return byBucket;
 }

@@ -245,12 +245,11 @@ async function writeOpenMetrics(args: {
       continue;
     }
     const started = Date.now();
-    const { ctx } = contextAt(enabled, stepAt(total - 1), {
-      ...deps,
-      // One pass over the range may take far longer than one live run.
-      interrupt: deps.interrupt,
-    });
-    const at = await hook(ctx, grid).catch((error: unknown) => {
+    const { ctx } = contextAt(enabled, stepAt(total - 1), deps);
+    // One pass over the range reads what a live run reads for every step: not bounded by the
+    // collector's timeout, only by Ctrl-C and by the server's statement_timeout on each of its
+    // statements (each reads a slice of the range).
+    const at = await hook({ ...ctx, signal: deps.interrupt }, grid).catch((error: unknown) => {
       if (deps.interrupt.aborted) throw deps.interrupt.reason;
       throw new Error(
         `collector ${enabled.collector.name} failed in its grouped pass: ${error instanceof Error ? error.message : String(error)}`,
