@@ -2,10 +2,15 @@
  * `chom-exporter backfill` on the demo data: DAYS days up to today's midnight
  * UTC at STEP (default a year at 1 h), every backfillable collector, with
  * promtool and prometheus when on PATH. Reports wall time per phase, steps per
- * second, time inside collectors, the database's work (transactions and rows
- * read, from pg_stat_database), the OpenMetrics size and the peak RSS.
+ * second, time inside collectors (and of it in the grouped passes, read once
+ * for the range), the database's work (transactions and rows read, from
+ * pg_stat_database), the OpenMetrics size and the peak RSS.
  *
- *   npx tsx bench/backfill.ts [days=365] [step=1h] [concurrency=2]  → bench/results/backfill-<days>d-<step>.json
+ *   npx tsx bench/backfill.ts [days=365] [step=1h] [concurrency=2] [events=0]
+ *     → bench/results/backfill-<days>d-<step>[-<events>-events].json
+ *
+ * `events` > 0 first grows the events table to that many rows (bench/lib/events.ts:
+ * deterministic, the demo's mix and span); the other tables stay at the demo's size.
  *
  * Needs the local PostgreSQL (127.0.0.1:5432, user postgres) or ADMIN_DATABASE_URL.
  */
@@ -21,11 +26,13 @@ import { findExecutable } from '../src/backfill/promtool-steps.js';
 import { runBackfill } from '../src/backfill/run-backfill.js';
 import { parseDuration } from '../src/backfill/time-arguments.js';
 import { createBenchDatabase } from './lib/database.js';
+import { growEvents } from './lib/events.js';
 import { machine } from './lib/machine.js';
 
 const days = Number(process.argv[2] ?? 365);
 const step = process.argv[3] ?? '1h';
 const concurrency = Number(process.argv[4] ?? 2);
+const events = Number(process.argv[5] ?? 0);
 const stepMs = parseDuration(step) ?? 3_600_000;
 const dayMs = 86_400_000;
 const to = Math.floor(Date.now() / dayMs) * dayMs;
@@ -33,6 +40,13 @@ const from = to - days * dayMs;
 
 const config = parseConfig({});
 const db = await createBenchDatabase({ seed: true });
+const generating = performance.now();
+if (events > 0) {
+  await growEvents(db.url, events);
+  // Its statistics flushed before the bench's are read.
+  await db.disconnected();
+}
+const generatedSeconds = (performance.now() - generating) / 1000;
 const out = mkdtempSync(join(tmpdir(), 'chom-bench-backfill-'));
 const sources = buildSources(config, { url: db.url }, pino({ level: 'silent' }));
 const before = await db.activity();
@@ -89,6 +103,7 @@ try {
     days,
     step,
     concurrency,
+    ...(events > 0 ? { events, generatedEventsSeconds: Number(generatedSeconds.toFixed(1)) } : {}),
     steps: outcome.stepsTotal,
     seconds: Number(seconds.toFixed(1)),
     stepsPerSecond: Number(
@@ -96,6 +111,7 @@ try {
     ),
     phases: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Number(v.toFixed(1))])),
     collectorSeconds: Number(outcome.collectorSeconds.toFixed(1)),
+    groupedPassSeconds: Number(outcome.groupedSeconds.toFixed(1)),
     database: {
       transactions: after.transactions - before.transactions,
       rowsRead: after.rowsRead - before.rowsRead,
@@ -105,7 +121,10 @@ try {
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     skipped: outcome.skipped.map((s) => s.collector),
   };
-  const file = fileURLToPath(new URL(`results/backfill-${days}d-${step}.json`, import.meta.url));
+  const suffix = events > 0 ? `-${events >= 1e6 ? `${events / 1e6}M` : events}-events` : '';
+  const file = fileURLToPath(
+    new URL(`results/backfill-${days}d-${step}${suffix}.json`, import.meta.url),
+  );
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\nwrote ${file}\n`);
 } finally {

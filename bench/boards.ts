@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startPrometheusOn } from '../src/backfill/prometheus-process.js';
 import { parseDuration } from '../src/backfill/time-arguments.js';
-import { boardRequests, type BoardRequest } from './lib/board-requests.js';
+import { type BoardRequest, boardRequests } from './lib/board-requests.js';
 import { createBenchDatabase } from './lib/database.js';
 import { machine } from './lib/machine.js';
 

@@ -3,10 +3,10 @@
 // series it exported and every SQL statement it sent (for EXPLAIN by the parent).
 // Usage: node bench/servers/collect-once.mjs DATABASE_URL COLLECTOR|all
 import pino from 'pino';
-import { collectors } from '../../dist/collectors/index.js';
 import { parseConfig } from '../../dist/app/config.js';
 import { closeSources } from '../../dist/app/create-sources.js';
 import { buildExporter, buildSources } from '../../dist/app/service.js';
+import { collectors } from '../../dist/collectors/index.js';
 
 const [url, only] = process.argv.slice(2);
 const disabled = Object.fromEntries(

@@ -56,6 +56,8 @@ export interface BackfillOutcome {
   readonly rules: 'created' | 'no-promtool' | 'no-prometheus' | 'none';
   /** Time spent inside collectors (their queries), summed over evaluations, in seconds. */
   readonly collectorSeconds: number;
+  /** Of which in the grouped passes (collectors with a series hook, read once for the range). */
+  readonly groupedSeconds: number;
   readonly rejected: ReadonlyMap<string, number>;
 }
 
@@ -213,6 +215,7 @@ async function writeOpenMetrics(args: {
   stepsDone: number;
   stepsThisRun: number;
   collectorSeconds: number;
+  groupedSeconds: number;
 }> {
   const { collectors, state, request, deps, io, first, total } = args;
   const specs = new Map<string, MetricSpec>(
@@ -222,12 +225,14 @@ async function writeOpenMetrics(args: {
   );
   const stepAt = (index: number) => request.from + index * request.stepMs;
   let collectorSeconds = 0;
+  let groupedSeconds = 0;
   if (first >= total)
     return {
       interrupted: false,
       stepsDone: Math.min(first, total),
       stepsThisRun: 0,
       collectorSeconds,
+      groupedSeconds,
     };
 
   // Collectors with a grouped pass read the whole remaining range once.
@@ -241,18 +246,19 @@ async function writeOpenMetrics(args: {
       continue;
     }
     const started = Date.now();
-    const { ctx } = contextAt(enabled, stepAt(total - 1), {
-      ...deps,
-      // One pass over the range may take far longer than one live run.
-      interrupt: deps.interrupt,
-    });
-    const at = await hook(ctx, grid).catch((error: unknown) => {
+    const { ctx } = contextAt(enabled, stepAt(total - 1), deps);
+    // One pass over the range reads what a live run reads for every step: not bounded by the
+    // collector's timeout, only by Ctrl-C and by the server's statement_timeout on each of its
+    // statements (each reads a slice of the range).
+    const at = await hook({ ...ctx, signal: deps.interrupt }, grid).catch((error: unknown) => {
       if (deps.interrupt.aborted) throw deps.interrupt.reason;
       throw new Error(
         `collector ${enabled.collector.name} failed in its grouped pass: ${error instanceof Error ? error.message : String(error)}`,
       );
     });
-    collectorSeconds += (Date.now() - started) / 1000;
+    const seconds = (Date.now() - started) / 1000;
+    collectorSeconds += seconds;
+    groupedSeconds += seconds;
     series.push({ name: enabled.collector.name, metrics: enabled.collector.metrics, at });
   }
 
@@ -317,6 +323,7 @@ async function writeOpenMetrics(args: {
           stepsDone: index,
           stepsThisRun: index - first,
           collectorSeconds,
+          groupedSeconds,
         };
       }
       throw error;
@@ -329,7 +336,13 @@ async function writeOpenMetrics(args: {
   progress.finish();
   if (existsSync(join(request.out, '.chunk-scratch')))
     rmSync(join(request.out, '.chunk-scratch'), { recursive: true, force: true });
-  return { interrupted: false, stepsDone: total, stepsThisRun: total - first, collectorSeconds };
+  return {
+    interrupted: false,
+    stepsDone: total,
+    stepsThisRun: total - first,
+    collectorSeconds,
+    groupedSeconds,
+  };
 }
 
 /** At most `limit` tasks at once; the others wait in order. */

@@ -17,6 +17,9 @@ import { normalisedSql, vocabularySql } from './vocabulary-sql.js';
  * $4 number of tracked features, $5 the tracked features (text[]); the window
  * ends at `$at`, and organizations and users are those that existed then.
  * A session still open at `$at` has no length yet (its ended_at is later).
+ * Both queries bound started_at on both sides: `ended_at <= $at` alone left
+ * the index range open to the present, so a past instant read every later
+ * session (a backfill step a year back read the whole table).
  */
 export const engagementQueries = {
   engagement: {
@@ -55,7 +58,7 @@ HAVING count(*) > 0`,
     sql: `SELECT avg(extract(epoch FROM ended_at - started_at))::float8 AS mean_duration_seconds,
        avg(action_count)::float8 AS mean_actions
 FROM user_sessions
-WHERE started_at >= $at - make_interval(days => $1::int) AND ended_at <= $at
+WHERE started_at >= $at - make_interval(days => $1::int) AND started_at <= $at AND ended_at <= $at
 HAVING count(*) > 0`,
     labels: [],
     values: ['mean_duration_seconds', 'mean_actions'],

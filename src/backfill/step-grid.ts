@@ -1,0 +1,23 @@
+import type { CollectorContext } from '../collectors/types.js';
+import type { Sample } from '../metrics/spec.js';
+
+/** Evenly spaced instants: `firstMs`, `firstMs + stepMs`, ... (`count` of them). */
+export interface StepGrid {
+  readonly firstMs: number;
+  readonly stepMs: number;
+  readonly count: number;
+}
+
+/** A collector's samples at step `index` of the grid, asked for in increasing order. */
+export type StepSeries = (index: number) => readonly Sample[];
+
+/**
+ * The optional hook a collector offers when evaluating it once per step would
+ * repeat the same scan (lifetime counters: every step would count the whole
+ * events table again): one grouped pass over the whole grid, then the values
+ * step by step. `ctx.at` is the grid's last instant.
+ */
+export type CollectSeries<Options = unknown, State = unknown> = (
+  ctx: CollectorContext<Options, State>,
+  grid: StepGrid,
+) => Promise<StepSeries>;
