@@ -14,7 +14,7 @@ import pino from 'pino';
 import { parseConfig } from '../src/app/config.js';
 import { closeSources } from '../src/app/create-sources.js';
 import { buildSources } from '../src/app/service.js';
-import { type EvaluationDeps, evaluateAt } from '../src/backfill/evaluate.js';
+import { evaluateAt, evaluationDeps } from '../src/backfill/evaluate.js';
 import { backfillCollectors } from '../src/backfill/run-backfill.js';
 import type { Sources } from '../src/collectors/sources.js';
 import type { QueryFn } from '../src/sources/sql-source.js';
@@ -94,14 +94,7 @@ try {
     app: explaining(sources.app, () => current),
     events: explaining(sources.events, () => current),
   };
-  const deps: EvaluationDeps = {
-    sources: wrapped,
-    labelSets: config.labels,
-    kpi: config.kpi,
-    log: pino({ level: 'warn' }),
-    interrupt: new AbortController().signal,
-    rejected: new Map(),
-  };
+  const deps = evaluationDeps(config, wrapped, pino({ level: 'warn' }));
   for (const enabled of backfillCollectors(config).run) {
     current = enabled.collector.name;
     await evaluateAt(enabled, at, deps);

@@ -17,7 +17,7 @@ import pino from 'pino';
 import { parseConfig } from '../src/app/config.js';
 import { closeSources } from '../src/app/create-sources.js';
 import { buildSources } from '../src/app/service.js';
-import { contextAt, type EvaluationDeps, evaluateAt } from '../src/backfill/evaluate.js';
+import { contextAt, evaluateAt, evaluationDeps } from '../src/backfill/evaluate.js';
 import { backfillCollectors } from '../src/backfill/run-backfill.js';
 import { seriesHookOf } from '../src/backfill/series-hook.js';
 import { createBenchDatabase } from './lib/database.js';
@@ -40,14 +40,7 @@ try {
   const rows: Record<string, unknown>[] = [];
   for (const enabled of run) {
     const sources = buildSources(config, { url: db.url }, pino({ level: 'silent' }));
-    const deps: EvaluationDeps = {
-      sources,
-      labelSets: config.labels,
-      kpi: config.kpi,
-      log: pino({ level: 'warn' }),
-      interrupt: new AbortController().signal,
-      rejected: new Map(),
-    };
+    const deps = evaluationDeps(config, sources, pino({ level: 'warn' }));
     const before = await db.activity();
     const started = performance.now();
     const hook = seriesHookOf(enabled.collector);

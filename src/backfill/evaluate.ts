@@ -20,6 +20,26 @@ export interface EvaluationDeps {
 }
 
 /**
+ * What evaluating needs under `config`: its label sets and KPI settings, with `rejected` empty
+ * unless the caller keeps its own tally. `interrupt` defaults to a signal never aborted.
+ */
+export function evaluationDeps(
+  config: { readonly labels: LabelSets; readonly kpi: KpiConfig },
+  sources: Sources,
+  log: Logger,
+  options: { interrupt?: AbortSignal; rejected?: Map<string, number> } = {},
+): EvaluationDeps {
+  return {
+    sources,
+    labelSets: config.labels,
+    kpi: config.kpi,
+    log,
+    interrupt: options.interrupt ?? new AbortController().signal,
+    rejected: options.rejected ?? new Map(),
+  };
+}
+
+/**
  * The context a live run would get, with `at` (and the clock) set to the step:
  * the same collector code computes what it would have computed then. Each
  * evaluation gets fresh state, as a first run at that instant would.

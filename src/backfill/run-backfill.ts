@@ -9,7 +9,13 @@ import type { EnabledCollector } from '../collectors/types.js';
 import { recordingRulesYaml } from '../generate/prometheus-rules.js';
 import type { MetricSpec, Sample } from '../metrics/spec.js';
 import { ChunkFile } from './chunk-file.js';
-import { acceptedSamples, contextAt, type EvaluationDeps, evaluateAt } from './evaluate.js';
+import {
+  acceptedSamples,
+  contextAt,
+  type EvaluationDeps,
+  evaluateAt,
+  evaluationDeps,
+} from './evaluate.js';
 import { Progress } from './progress.js';
 import { createBlocks, createRuleBlocks, rulesArguments } from './promtool-steps.js';
 import { ruleLayers } from './rule-layers.js';
@@ -107,14 +113,7 @@ export async function runBackfill(
     ? Math.round((Date.parse(state.doneThrough) - request.from) / request.stepMs) + 1
     : 0;
   const rejected = new Map<string, number>();
-  const deps: EvaluationDeps = {
-    sources,
-    labelSets: config.labels,
-    kpi: config.kpi,
-    log: io.log,
-    interrupt: io.interrupt,
-    rejected,
-  };
+  const deps = evaluationDeps(config, sources, io.log, { interrupt: io.interrupt, rejected });
   const outcome = await writeOpenMetrics({ collectors, state, request, deps, io, first, total });
   const base = { stepsTotal: total, skipped, rejected, ...outcome };
   const files = state.chunks.map((chunk) => join(request.out, chunk.file));

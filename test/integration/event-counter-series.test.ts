@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/app/config.js';
 import { closeSources } from '../../src/app/create-sources.js';
 import { buildSources } from '../../src/app/service.js';
-import { contextAt, type EvaluationDeps } from '../../src/backfill/evaluate.js';
+import { contextAt, type EvaluationDeps, evaluationDeps } from '../../src/backfill/evaluate.js';
 import { stepsPerStatement } from '../../src/backfill/event-counter-series.js';
 import { type StepGrid, seriesHookOf } from '../../src/backfill/series-hook.js';
 import { collectAsOf } from '../../src/collectors/as-of.js';
@@ -64,14 +64,7 @@ describe('event counters over a step grid (grouped pass)', () => {
       ({ collector }) => collector.name === 'analytics_event_counters',
     );
     if (!enabled) throw new Error('analytics_event_counters is not enabled');
-    const deps: EvaluationDeps = {
-      sources,
-      labelSets: config.labels,
-      kpi: config.kpi,
-      log: pino({ level: 'silent' }),
-      interrupt: new AbortController().signal,
-      rejected: new Map(),
-    };
+    const deps = evaluationDeps(config, sources, pino({ level: 'silent' }));
     return { enabled, deps };
   }
 
