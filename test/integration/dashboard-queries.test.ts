@@ -26,6 +26,7 @@ import {
 } from '../dashboards/prometheus-server.js';
 import { sourceMetricsReader } from '../dashboards/source-metrics.js';
 import { addActivity, demoDatabaseUrl } from '../helpers/demo-activity.js';
+import { parseExposition } from '../helpers/exposition.js';
 import { pendingSourceMetrics } from '../helpers/pending-source-metrics.js';
 import { waitUntil } from '../helpers/processes.js';
 import { businessSamples, differences, sameValues } from '../helpers/replica-comparison.js';
@@ -261,6 +262,29 @@ describe('dashboard queries against a real Prometheus scraping the demo exporter
     clearInterval(traffic);
     traffic = undefined;
     await waitUntil('no activity being added', 10, () => !busy);
+    // Replicas can agree on values read just before the last activity committed and then
+    // move apart as each picks it up. Runs of a collector never overlap, so a run that
+    // ends after another ended past the stop began after it and saw everything.
+    const lastRuns = async (s: RunningService) =>
+      parseExposition(await (await fetch(`${s.url}/metrics`)).text())
+        .filter(
+          (sample) =>
+            sample.name === 'chom_collector_last_success_timestamp_seconds' &&
+            Object.keys(everySecond).includes(sample.labels.collector ?? ''),
+        )
+        .map((sample) => sample.value);
+    const bothRanAfter = async (t: number) => {
+      const runs = (await Promise.all([service, replica].map(lastRuns))).flat();
+      return runs.length === 2 * Object.keys(everySecond).length && runs.every((at) => at > t);
+    };
+    const stoppedAt = Date.now() / 1000;
+    await waitUntil('a collector run ended after the activity stopped', 30, () =>
+      bothRanAfter(stoppedAt),
+    );
+    const ranAt = Date.now() / 1000;
+    await waitUntil('a collector run began after the activity stopped', 30, () =>
+      bothRanAfter(ranAt),
+    );
     let disagreement: string[] = [];
     await waitUntil('the two replicas to report the same business samples', 60, async () => {
       const [a, b] = await Promise.all(
@@ -274,17 +298,23 @@ describe('dashboard queries against a real Prometheus scraping the demo exporter
       throw new Error(`${error.message}; they differ in ${disagreement.slice(0, 10).join(', ')}`);
     });
     const agreedAt = Date.now() / 1000;
-    const caughtUp = async (p: RunningPrometheus) => {
-      const [scraped, recorded] = await Promise.all([
-        p.query('min(timestamp(chom_build_info))'),
-        p.query('min(timestamp(currency:chom_revenue_mrr:sum))'),
-      ]);
-      return [scraped, recorded].every((r) => Number(r[0]?.value[1] ?? 0) > agreedAt + 1);
-    };
-    await waitUntil(
-      'both Prometheus servers to scrape and record after that',
-      30,
-      async () => (await caughtUp(prometheus)) && (await caughtUp(twoReplicas)),
+    // A scrape is stamped when it starts but readable only once appended, and a rule
+    // evaluated in between reads the scrape before it (one activity tick behind, as a CI
+    // run on a loaded machine showed). So: first a scrape started after the agreement is
+    // readable on both servers; then every recording rule has been evaluated after that.
+    const latest = async (p: RunningPrometheus, expr: string) =>
+      Number((await p.query(expr))[0]?.value[1] ?? 0);
+    // timestamp() drops the name, so it is kept as a label (recorded names hold a colon).
+    const everyRecordedSeries =
+      'label_replace({__name__=~".+:.+"}, "rule", "$1", "__name__", "(.+)")';
+    const bothAfter = async (expr: string, t: number) =>
+      (await latest(prometheus, expr)) > t && (await latest(twoReplicas, expr)) > t;
+    await waitUntil('both Prometheus servers to scrape after that', 30, () =>
+      bothAfter('min(timestamp(chom_build_info))', agreedAt),
+    );
+    const scrapedBy = Date.now() / 1000;
+    await waitUntil('both Prometheus servers to evaluate every rule on that scrape', 30, () =>
+      bothAfter(`min(timestamp(${everyRecordedSeries}))`, scrapedBy),
     );
     const at = Date.now() / 1000;
     for (const q of queries) {
