@@ -44,9 +44,9 @@ try {
     const before = await db.activity();
     const started = performance.now();
     const hook = seriesHookOf(enabled.collector);
-    if (hook) {
-      const { ctx } = contextAt(enabled, firstMs + (steps - 1) * stepMs, deps);
-      const at = await hook(ctx, { firstMs, stepMs, count: steps });
+    const { ctx } = contextAt(enabled, firstMs + (steps - 1) * stepMs, deps);
+    const at = hook ? await hook(ctx, { firstMs, stepMs, count: steps }) : undefined;
+    if (at) {
       for (let i = 0; i < steps; i += 1) at(i);
     } else {
       for (let i = 0; i < steps; i += 1) await evaluateAt(enabled, firstMs + i * stepMs, deps);

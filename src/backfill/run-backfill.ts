@@ -258,7 +258,8 @@ async function writeOpenMetrics(args: {
     const seconds = (Date.now() - started) / 1000;
     collectorSeconds += seconds;
     groupedSeconds += seconds;
-    series.push({ name: enabled.collector.name, metrics: enabled.collector.metrics, at });
+    if (at) series.push({ name: enabled.collector.name, metrics: enabled.collector.metrics, at });
+    else perStep.push(enabled);
   }
 
   const limiter = new Limiter(request.concurrency);

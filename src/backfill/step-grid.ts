@@ -15,9 +15,11 @@ export type StepSeries = (index: number) => readonly Sample[];
  * The optional hook a collector offers when evaluating it once per step would
  * repeat the same scan (lifetime counters: every step would count the whole
  * events table again): one grouped pass over the whole grid, then the values
- * step by step. `ctx.at` is the grid's last instant.
+ * step by step. `ctx.at` is the grid's last instant. It resolves to undefined
+ * when these options have no grouped form (an overridden query the pass would
+ * bypass): the backfill then evaluates the collector at every step.
  */
 export type CollectSeries<Options = unknown, State = unknown> = (
   ctx: CollectorContext<Options, State>,
   grid: StepGrid,
-) => Promise<StepSeries>;
+) => Promise<StepSeries | undefined>;

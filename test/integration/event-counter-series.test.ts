@@ -89,6 +89,7 @@ describe('event counters over a step grid (grouped pass)', () => {
       contextAt(enabled, last, deps).ctx,
       grid,
     );
+    if (!series) throw new Error('the event counters declined their grouped pass');
     const all: Sample[][] = [];
     for (let i = 0; i < grid.count; i += 1) {
       const got = series(i);
