@@ -1,5 +1,6 @@
 import type { AnyCollector } from '../collectors/types.js';
 import { eventCounterSeries } from './event-counter-series.js';
+import { referralSeries } from './referral-series.js';
 import type { CollectSeries } from './step-grid.js';
 
 export type { CollectSeries, StepGrid, StepSeries } from './step-grid.js';
@@ -12,6 +13,10 @@ const builtInHooks: Readonly<Record<string, CollectSeries>> = {
   // Lifetime counters and `_in_window` gauges from cumulative counts per step: one scan of the
   // events for the range instead of two per step (test/integration/event-counter-series.test.ts).
   analytics_event_counters: eventCounterSeries as CollectSeries,
+  // Sent and completed totals and their `_in_window` gauges from cumulative counts per step: a
+  // few statements for the range instead of four counts of the referrals table per step
+  // (test/integration/referral-series.test.ts).
+  postgres_referrals: referralSeries as CollectSeries,
 };
 
 export function seriesHookOf(collector: AnyCollector): CollectSeries | undefined {
