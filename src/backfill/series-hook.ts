@@ -1,4 +1,5 @@
 import type { AnyCollector } from '../collectors/types.js';
+import { cohortRetentionSeries } from './cohort-retention-series.js';
 import { eventCounterSeries } from './event-counter-series.js';
 import type { CollectSeries } from './step-grid.js';
 
@@ -12,6 +13,10 @@ const builtInHooks: Readonly<Record<string, CollectSeries>> = {
   // Lifetime counters and `_in_window` gauges from cumulative counts per step: one scan of the
   // events for the range instead of two per step (test/integration/event-counter-series.test.ts).
   analytics_event_counters: eventCounterSeries as CollectSeries,
+  // Cohort sizes and retention from +1/-1 changes per step: each month of sessions read once for
+  // the range instead of the trailing window's at every step
+  // (test/integration/cohort-retention-series.test.ts).
+  postgres_cohort_retention: cohortRetentionSeries as CollectSeries,
 };
 
 export function seriesHookOf(collector: AnyCollector): CollectSeries | undefined {
