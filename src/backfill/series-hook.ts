@@ -1,4 +1,5 @@
 import type { AnyCollector } from '../collectors/types.js';
+import { cohortRetentionSeries } from './cohort-retention-series.js';
 import { eventCounterSeries } from './event-counter-series.js';
 import { referralSeries } from './referral-series.js';
 import type { CollectSeries } from './step-grid.js';
@@ -17,6 +18,10 @@ const builtInHooks: Readonly<Record<string, CollectSeries>> = {
   // few statements for the range instead of four counts of the referrals table per step
   // (test/integration/referral-series.test.ts).
   postgres_referrals: referralSeries as CollectSeries,
+  // Cohort sizes and retention from +1/-1 changes per step: each month of sessions read once for
+  // the range instead of the trailing window's at every step
+  // (test/integration/cohort-retention-series.test.ts).
+  postgres_cohort_retention: cohortRetentionSeries as CollectSeries,
 };
 
 export function seriesHookOf(collector: AnyCollector): CollectSeries | undefined {
