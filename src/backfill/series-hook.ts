@@ -3,6 +3,7 @@ import { cohortRetentionSeries } from './cohort-retention-series.js';
 import { eventCounterSeries } from './event-counter-series.js';
 import { referralSeries } from './referral-series.js';
 import type { CollectSeries } from './step-grid.js';
+import { supportTicketSeries } from './support-ticket-series.js';
 
 export type { CollectSeries, StepGrid, StepSeries } from './step-grid.js';
 
@@ -22,6 +23,10 @@ const builtInHooks: Readonly<Record<string, CollectSeries>> = {
   // the range instead of the trailing window's at every step
   // (test/integration/cohort-retention-series.test.ts).
   postgres_cohort_retention: cohortRetentionSeries as CollectSeries,
+  // Tickets by status from their status changes, the created counter and windows, the mean
+  // timings from cumulative counts and durations per step: a few reads of the table for the range
+  // instead of five per step (test/integration/support-ticket-series.test.ts).
+  postgres_support_tickets: supportTicketSeries as CollectSeries,
 };
 
 export function seriesHookOf(collector: AnyCollector): CollectSeries | undefined {

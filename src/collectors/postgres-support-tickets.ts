@@ -17,17 +17,24 @@ import { windowOf, windowsDaysSchema } from './window-rows.js';
 export const ticketStatuses = ['open', 'in_progress', 'resolved'] as const;
 export const ticketPriorities = ['critical', 'high', 'medium', 'low'] as const;
 
+/**
+ * A ticket's status as of the instant `instant` (an SQL expression): the
+ * current status, with the steps stamped after it undone (resolved_at,
+ * first_response_at). Steps without a time (a reopened ticket) cannot be
+ * undone. by_status reads it at `$at`; the backfill's grouped pass
+ * (backfill/support-ticket-series.ts) at each instant a ticket's status changes.
+ */
+export function ticketStatusAsOfSql(instant: string): string {
+  return `CASE
+    WHEN resolved_at > ${instant} THEN CASE WHEN first_response_at <= ${instant} THEN 'in_progress' ELSE 'open' END
+    WHEN status = 'in_progress' AND first_response_at > ${instant} THEN 'open'
+    ELSE status END`;
+}
+
 export const supportTicketQueries = {
-  /**
-   * Tickets created by `$at`, in the status they had then: the current status,
-   * with the steps stamped after `$at` undone (resolved_at, first_response_at).
-   * Steps without a time (a reopened ticket) cannot be undone.
-   */
+  /** Tickets created by `$at`, in the status they had then (`ticketStatusAsOfSql`). */
   by_status: {
-    sql: `SELECT CASE
-    WHEN resolved_at > $at THEN CASE WHEN first_response_at <= $at THEN 'in_progress' ELSE 'open' END
-    WHEN status = 'in_progress' AND first_response_at > $at THEN 'open'
-    ELSE status END AS status,
+    sql: `SELECT ${ticketStatusAsOfSql('$at')} AS status,
   priority, count(*) AS tickets
 FROM support_tickets WHERE created_at <= $at GROUP BY 1, 2`,
     labels: ['status', 'priority'],

@@ -1,0 +1,204 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/app/config.js';
+import { closeSources } from '../../src/app/create-sources.js';
+import { buildSources } from '../../src/app/service.js';
+import { contextAt, type EvaluationDeps, evaluationDeps } from '../../src/backfill/evaluate.js';
+import { type StepGrid, seriesHookOf } from '../../src/backfill/series-hook.js';
+import { collectAsOf } from '../../src/collectors/as-of.js';
+import { enabledCollectors } from '../../src/collectors/enabled.js';
+import type { Sources } from '../../src/collectors/sources.js';
+import type { EnabledCollector } from '../../src/collectors/types.js';
+import { seedDemoData } from '../../src/demo/seed.js';
+import type { Sample } from '../../src/metrics/spec.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+
+const hourMs = 3_600_000;
+const dayMs = 24 * hourMs;
+
+/**
+ * The backfill's grouped pass for the support tickets must give, at every
+ * step of a grid, exactly the samples the collector's as-of form gives when
+ * evaluated at that step alone (means up to float rounding): tickets by
+ * status, the created counter and windows, the mean resolution and
+ * first-response times. On the demo data, plus tickets whose creation, first
+ * response and resolution fall exactly on the grids' instants and on their
+ * window edges (the `<=`, `>` and `>=` of the as-of SQL), with NULL
+ * timestamps, status and priority values outside the bounded sets, and the
+ * odd histories by_status undoes (a response before creation, a stale
+ * resolved_at on a reopened ticket).
+ */
+describe('support tickets over a step grid (grouped pass)', () => {
+  let db: TestDatabase;
+  let sources: Sources;
+  // Today's month start: the demo's tickets run up to the seeding instant.
+  const now = new Date();
+  const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+
+  const hourly: StepGrid = { firstMs: monthStart - 30 * hourMs, stepMs: hourMs, count: 60 };
+  const daily: StepGrid = { firstMs: monthStart - 80 * dayMs, stepMs: dayMs, count: 90 };
+  // 7 h steps: of the windows 3 d, 7 d and 30 d only 7 d is a whole number of steps.
+  const sevenHourly: StepGrid = {
+    firstMs: monthStart - 12 * dayMs - 3 * hourMs,
+    stepMs: 7 * hourMs,
+    count: 70,
+  };
+  const instant = (grid: StepGrid, index: number) => grid.firstMs + index * grid.stepMs;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await seedDemoData(db.url);
+    // Values the application may write one day (or a hand-made row): the exporter bounds them.
+    await db.sql(`ALTER TABLE support_tickets
+      DROP CONSTRAINT support_tickets_status_check,
+      DROP CONSTRAINT support_tickets_priority_check,
+      ALTER COLUMN priority DROP NOT NULL`);
+    // Instants on the grids, and one window (3, 7 or 30 days) before them.
+    const anchors = [
+      instant(hourly, 28),
+      instant(hourly, 35),
+      instant(daily, 70),
+      instant(sevenHourly, 20),
+      instant(sevenHourly, 41),
+    ];
+    const edges = anchors.flatMap((at) => [0, 3, 7, 30].map((days) => at - days * dayMs));
+    // [status, priority, created, first response, resolved], as hours after the edge.
+    const variants: [string, string | null, number, number | null, number | null][] = [
+      ['open', 'high', 0, null, null],
+      ['in_progress', 'medium', -1, 0, null],
+      ['resolved', 'low', -48, -24, 0],
+      ['resolved', 'critical', -3, 0, 0], // answered and resolved at once
+      ['resolved', 'Urgent', 0, 0, 1], // → priority other, with timings
+      ['resolved', 'high', -5, null, 0], // resolved without a response
+      ['in_progress', 'medium', -24, 2, 0], // reopened: resolved_at stale, answered after
+      ['In Progress', 'low', 0, -1, null], // answered before created; not the literal 'in_progress'
+      ['waiting', null, -1, null, null], // → status other, priority other (no timings)
+      ['closed', 'HIGH', -2, null, null], // → status other, priority high (no timings)
+    ];
+    const rows = edges.flatMap((edge) =>
+      variants.map(([status, priority, created, responded, resolved]) => {
+        const at = (hours: number | null) =>
+          hours === null ? null : new Date(edge + hours * hourMs).toISOString();
+        return [status, priority, at(created), at(responded), at(resolved)];
+      }),
+    );
+    await db.sql(
+      `INSERT INTO support_tickets (organization_id, subject, status, priority, created_at, first_response_at, resolved_at)
+       SELECT (SELECT min(id) FROM organizations), 'edge', r->>0, r->>1,
+         (r->>2)::timestamptz, (r->>3)::timestamptz, (r->>4)::timestamptz
+       FROM jsonb_array_elements($1::jsonb) AS r`,
+      [JSON.stringify(rows)],
+    );
+  });
+
+  afterAll(async () => {
+    await closeSources(sources);
+    await db.drop();
+  });
+
+  /** The collector with these options, and what evaluating it needs. */
+  function setUp(options: Record<string, unknown>): {
+    enabled: EnabledCollector;
+    deps: EvaluationDeps;
+  } {
+    const config = parseConfig({ collectors: { postgres_support_tickets: options } });
+    sources ??= buildSources(config, { url: db.url }, pino({ level: 'silent' }));
+    const enabled = enabledCollectors(config).find(
+      ({ collector }) => collector.name === 'postgres_support_tickets',
+    );
+    if (!enabled) throw new Error('postgres_support_tickets is not enabled');
+    return { enabled, deps: evaluationDeps(config, sources, pino({ level: 'silent' })) };
+  }
+
+  async function grouped(options: Record<string, unknown>, grid: StepGrid) {
+    const { enabled, deps } = setUp(options);
+    const hook = seriesHookOf(enabled.collector);
+    expect(hook, 'the backfill has a grouped pass for the support tickets').toBeDefined();
+    const last = instant(grid, grid.count - 1);
+    const series = await (hook as NonNullable<typeof hook>)(
+      contextAt(enabled, last, deps).ctx,
+      grid,
+    );
+    return { enabled, deps, series };
+  }
+
+  const keyOf = (s: Sample) => `${s.metric}${JSON.stringify(Object.entries(s.labels).sort())}`;
+
+  /** Asks the grouped pass for every step in order and compares each with the as-of form. */
+  async function compare(options: Record<string, unknown>, grid: StepGrid): Promise<Sample[][]> {
+    const { enabled, deps, series } = await grouped(options, grid);
+    if (!series) throw new Error('the support tickets declined their grouped pass');
+    const all: Sample[][] = [];
+    for (let i = 0; i < grid.count; i += 1) {
+      const got = series(i);
+      const at = instant(grid, i);
+      const { ctx } = contextAt(enabled, at, deps);
+      const expected = await collectAsOf(enabled.collector, { ...ctx, state: undefined });
+      const step = `step ${i} at ${new Date(at).toISOString()}`;
+      // Every series once (no duplicate label set hides another), the same series on both sides.
+      expect(new Set(got.map(keyOf)).size, step).toBe(got.length);
+      expect(got.map(keyOf).sort(), step).toEqual(expected.map(keyOf).sort());
+      const expectedValues = new Map(expected.map((s) => [keyOf(s), s.value]));
+      for (const sample of got) {
+        const want = expectedValues.get(keyOf(sample)) as number;
+        // The means are sums over counts, divided on either side: equal up to float rounding.
+        const tolerance = sample.metric.endsWith('_time_seconds') ? 1e-12 * Math.abs(want) : 0;
+        expect(Math.abs(sample.value - want), `${step} ${keyOf(sample)}`).toBeLessThanOrEqual(
+          tolerance,
+        );
+      }
+      all.push([...got]);
+    }
+    return all;
+  }
+
+  const value = (samples: readonly Sample[], metric: string, labels: Record<string, string>) =>
+    samples.find(
+      (s) => s.metric === metric && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+    )?.value;
+
+  it('equals the as-of form at every hour across a month boundary', async () => {
+    const steps = await compare({}, hourly);
+    // Not vacuous: the values move, and the bounded `other` series appear where the SQL has them.
+    const open = steps.map((s) =>
+      value(s, 'chom_support_tickets', { status: 'open', priority: 'high' }),
+    );
+    expect(new Set(open).size).toBeGreaterThan(1);
+    const at28 = steps[28] as Sample[];
+    expect(
+      value(at28, 'chom_support_tickets', { status: 'other', priority: 'other' }),
+    ).toBeGreaterThan(0);
+    expect(
+      value(at28, 'chom_support_resolution_time_seconds', { priority: 'other' }),
+    ).toBeDefined();
+    expect(
+      value(at28, 'chom_support_tickets_created_in_window', { priority: 'other', window: '7d' }),
+    ).toBeGreaterThan(0);
+  });
+
+  it('equals the as-of form on a daily grid over 90 days', async () => {
+    await compare({}, daily);
+  });
+
+  it('equals the as-of form on a grid whose step divides only some windows (7 h; 3, 7 and 30 days)', async () => {
+    await compare({ windowDays: 3, createdWindowsDays: [7, 30] }, sevenHourly);
+  });
+
+  it('equals the as-of form on a grid starting before the first ticket', async () => {
+    await compare(
+      { windowDays: 10, createdWindowsDays: [1, 30] },
+      { firstMs: monthStart - 470 * dayMs, stepMs: 5 * dayMs, count: 100 },
+    );
+  });
+
+  it('declines when a query it stands for is overridden, not when only created_recent is', async () => {
+    const byStatus = `SELECT status, priority, count(*) AS tickets FROM support_tickets
+WHERE created_at <= $at GROUP BY 1, 2`;
+    const declined = await grouped({ queries: { by_status: byStatus } }, hourly);
+    expect(declined.series).toBeUndefined();
+    // created_recent feeds only the live counter's later rounds, never the as-of form.
+    const recent = `SELECT id::text AS ticket, priority FROM support_tickets
+WHERE created_at > $1::timestamptz AND created_at <= $2::timestamptz`;
+    await compare({ queries: { created_recent: recent } }, { ...hourly, count: 5 });
+  });
+});
