@@ -46,6 +46,7 @@ beforeAll(async () => {
     '002_billing_mirror.sql',
     '003_billing_dunning.sql',
     '004_analytics_events_occurred_at.sql',
+    '005_referrals_completed_at.sql',
     '010_seed.sql',
     '011_seed_billing.sql',
   ]);
