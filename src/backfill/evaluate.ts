@@ -82,15 +82,11 @@ export async function evaluateAt(
 ): Promise<Sample[]> {
   const { ctx, signal } = contextAt(enabled, at, deps);
   try {
-    const samples = await Promise.race([
+    const samples = await untilAborted(
       // The as-of form for collectors whose live run counts incrementally (lifetime counters).
       collectAsOf(enabled.collector, { ...ctx, state: undefined }),
-      new Promise<never>((_, reject) => {
-        const fail = () => reject(signal.reason);
-        if (signal.aborted) fail();
-        else signal.addEventListener('abort', fail, { once: true });
-      }),
-    ]);
+      signal,
+    );
     return acceptedSamples(enabled.collector.name, enabled.collector.metrics, samples, deps);
   } catch (error) {
     if (deps.interrupt.aborted) throw deps.interrupt.reason;
@@ -99,6 +95,27 @@ export async function evaluateAt(
       `collector ${enabled.collector.name} failed as of ${new Date(at).toISOString()}: ${message}`,
     );
   }
+}
+
+/**
+ * Settles with `work`, or rejects with the signal's reason when it fires first;
+ * either way the listener is removed once settled. It must be: `signal` is
+ * AbortSignal.any of the interrupt and a timeout, and Node keeps such a signal
+ * alive while it has an abort listener. The timeout signal, held only weakly,
+ * is collected without ever firing, so a listener left behind would keep every
+ * evaluation's signal, and through it its samples, for the whole run: about
+ * 85 kB a step at 1 h on the demo, 1 GiB of RSS for a year (issue #20).
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const fail = () => reject(signal.reason);
+    if (signal.aborted) {
+      work.catch(() => {});
+      return fail();
+    }
+    signal.addEventListener('abort', fail, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', fail));
+  });
 }
 
 /**
