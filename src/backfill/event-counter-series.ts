@@ -31,7 +31,7 @@ import type { CollectorContext } from '../collectors/types.js';
 import { sample } from '../metrics/spec.js';
 import { parseNumericCell } from '../sources/query-contract.js';
 import type { QueryFn } from '../sources/sql-source.js';
-import type { StepGrid, StepSeries } from './step-grid.js';
+import { extendedBackByWindows, type StepGrid, type StepSeries } from './step-grid.js';
 
 const dayMs = 86_400_000;
 
@@ -165,13 +165,7 @@ export async function eventCounterSeries(
   const events = [...new Set(definitions.map((d) => d.event))];
   const propertyKeys = propertyKeysOf(definitions);
   const windowsMs = options.windowsDays.map((days) => days * dayMs);
-  const onGrid = windowsMs.filter((w) => w % grid.stepMs === 0);
-  const extension = Math.max(0, ...onGrid.map((w) => w / grid.stepMs));
-  const extended: StepGrid = {
-    firstMs: grid.firstMs - extension * grid.stepMs,
-    stepMs: grid.stepMs,
-    count: grid.count + extension,
-  };
+  const { extension, extended } = extendedBackByWindows(grid, windowsMs);
 
   const { main, windows } = await sources.events.readOnly(signal, async (query) => {
     const main = await bucketCounts(query, options.table, events, propertyKeys, extended);

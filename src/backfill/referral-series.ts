@@ -16,7 +16,7 @@ import type { ReferralOptions } from '../collectors/postgres-referrals.js';
 import type { CollectorContext } from '../collectors/types.js';
 import { type Sample, sample } from '../metrics/spec.js';
 import { cumulativeCounts, type TimestampColumn } from './cumulative-counts.js';
-import type { StepGrid, StepSeries } from './step-grid.js';
+import { extendedBackByWindows, type StepGrid, type StepSeries } from './step-grid.js';
 
 const dayMs = 86_400_000;
 
@@ -50,13 +50,7 @@ export async function referralSeries(
 ): Promise<StepSeries | undefined> {
   if (replacedQueries.some((name) => options.queries?.[name])) return undefined;
   const windowsMs = options.windowsDays.map((days) => days * dayMs);
-  const onGrid = windowsMs.filter((w) => w % grid.stepMs === 0);
-  const extension = Math.max(0, ...onGrid.map((w) => w / grid.stepMs));
-  const extended: StepGrid = {
-    firstMs: grid.firstMs - extension * grid.stepMs,
-    stepMs: grid.stepMs,
-    count: grid.count + extension,
-  };
+  const { extension, extended } = extendedBackByWindows(grid, windowsMs);
 
   const { sent, completed } = await sources.app.readOnly(signal, async (query) => {
     const read = async (source: TimestampColumn): Promise<ColumnSeries> => {

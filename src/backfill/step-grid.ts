@@ -23,3 +23,24 @@ export type CollectSeries<Options = unknown, State = unknown> = (
   ctx: CollectorContext<Options, State>,
   grid: StepGrid,
 ) => Promise<StepSeries | undefined>;
+
+/**
+ * The grid extended back by the longest window that is a whole number of steps,
+ * so that a count as of t − window is the count at an earlier step of the same
+ * grid (a lag of window ÷ step) instead of one more read of a shifted grid.
+ */
+export function extendedBackByWindows(
+  grid: StepGrid,
+  windowsMs: readonly number[],
+): { readonly extension: number; readonly extended: StepGrid } {
+  const onGrid = windowsMs.filter((w) => w % grid.stepMs === 0);
+  const extension = Math.max(0, ...onGrid.map((w) => w / grid.stepMs));
+  return {
+    extension,
+    extended: {
+      firstMs: grid.firstMs - extension * grid.stepMs,
+      stepMs: grid.stepMs,
+      count: grid.count + extension,
+    },
+  };
+}
