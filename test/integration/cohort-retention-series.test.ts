@@ -1,16 +1,10 @@
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/app/config.js';
-import { closeSources } from '../../src/app/create-sources.js';
-import { buildSources } from '../../src/app/service.js';
-import { contextAt, type EvaluationDeps, evaluationDeps } from '../../src/backfill/evaluate.js';
+import { contextAt } from '../../src/backfill/evaluate.js';
 import { type StepGrid, seriesHookOf } from '../../src/backfill/series-hook.js';
 import { collectAsOf } from '../../src/collectors/as-of.js';
-import { enabledCollectors } from '../../src/collectors/enabled.js';
-import type { Sources } from '../../src/collectors/sources.js';
-import type { EnabledCollector } from '../../src/collectors/types.js';
 import { seedDemoData } from '../../src/demo/seed.js';
 import type { Sample } from '../../src/metrics/spec.js';
+import { collectorUnderTest } from '../helpers/collector-under-test.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 const hourMs = 3_600_000;
@@ -88,7 +82,8 @@ function edgeUsers(b: number): { created: string; deleted: string | null; sessio
  */
 describe('cohort retention over a step grid (grouped pass)', () => {
   let db: TestDatabase;
-  const opened: Sources[] = [];
+  const collector = collectorUnderTest('postgres_cohort_retention', () => db.url);
+  const { setUp } = collector;
   const now = Date.now();
   // The month before this one: the demo has activity on both sides of its start.
   const lastMonth = monthsBefore(now, 1);
@@ -119,23 +114,9 @@ describe('cohort retention over a step grid (grouped pass)', () => {
   });
 
   afterAll(async () => {
-    for (const sources of opened) await closeSources(sources);
+    await collector.close();
     await db.drop();
   });
-
-  function setUp(options: Record<string, unknown>): {
-    enabled: EnabledCollector;
-    deps: EvaluationDeps;
-  } {
-    const config = parseConfig({ collectors: { postgres_cohort_retention: options } });
-    const sources = buildSources(config, { url: db.url }, pino({ level: 'silent' }));
-    opened.push(sources);
-    const enabled = enabledCollectors(config).find(
-      ({ collector }) => collector.name === 'postgres_cohort_retention',
-    );
-    if (!enabled) throw new Error('postgres_cohort_retention is not enabled');
-    return { enabled, deps: evaluationDeps(config, sources, pino({ level: 'silent' })) };
-  }
 
   const keyed = (samples: readonly Sample[]) =>
     Object.fromEntries(

@@ -1,17 +1,11 @@
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/app/config.js';
-import { closeSources } from '../../src/app/create-sources.js';
-import { buildSources } from '../../src/app/service.js';
-import { contextAt, type EvaluationDeps, evaluationDeps } from '../../src/backfill/evaluate.js';
+import { contextAt } from '../../src/backfill/evaluate.js';
 import { stepsPerStatement } from '../../src/backfill/event-counter-series.js';
 import { type StepGrid, seriesHookOf } from '../../src/backfill/series-hook.js';
 import { collectAsOf } from '../../src/collectors/as-of.js';
-import { enabledCollectors } from '../../src/collectors/enabled.js';
-import type { Sources } from '../../src/collectors/sources.js';
-import type { EnabledCollector } from '../../src/collectors/types.js';
 import { seedDemoData } from '../../src/demo/seed.js';
 import type { Sample } from '../../src/metrics/spec.js';
+import { collectorUnderTest } from '../helpers/collector-under-test.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 const hourMs = 3_600_000;
@@ -27,7 +21,8 @@ const dayMs = 24 * hourMs;
  */
 describe('event counters over a step grid (grouped pass)', () => {
   let db: TestDatabase;
-  let sources: Sources;
+  const collector = collectorUnderTest('analytics_event_counters', () => db.url);
+  const { setUp } = collector;
   // Today's month start: the demo's events run up to the seeding instant.
   const now = new Date();
   const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
@@ -49,24 +44,9 @@ describe('event counters over a step grid (grouped pass)', () => {
   });
 
   afterAll(async () => {
-    await closeSources(sources);
+    await collector.close();
     await db.drop();
   });
-
-  /** The collector with these options, and what evaluating it needs. */
-  function setUp(options: Record<string, unknown>): {
-    enabled: EnabledCollector;
-    deps: EvaluationDeps;
-  } {
-    const config = parseConfig({ collectors: { analytics_event_counters: options } });
-    sources ??= buildSources(config, { url: db.url }, pino({ level: 'silent' }));
-    const enabled = enabledCollectors(config).find(
-      ({ collector }) => collector.name === 'analytics_event_counters',
-    );
-    if (!enabled) throw new Error('analytics_event_counters is not enabled');
-    const deps = evaluationDeps(config, sources, pino({ level: 'silent' }));
-    return { enabled, deps };
-  }
 
   const keyed = (samples: readonly Sample[]) =>
     Object.fromEntries(

@@ -1,18 +1,12 @@
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/app/config.js';
-import { closeSources } from '../../src/app/create-sources.js';
-import { buildSources } from '../../src/app/service.js';
-import { contextAt, type EvaluationDeps, evaluationDeps } from '../../src/backfill/evaluate.js';
+import { contextAt } from '../../src/backfill/evaluate.js';
 import { stepsPerStatement } from '../../src/backfill/event-counter-series.js';
 import { type StepGrid, seriesHookOf } from '../../src/backfill/series-hook.js';
 import { collectAsOf, isBackfillable } from '../../src/collectors/as-of.js';
-import { enabledCollectors } from '../../src/collectors/enabled.js';
 import { referralQueries } from '../../src/collectors/postgres-referrals.js';
-import type { Sources } from '../../src/collectors/sources.js';
-import type { EnabledCollector } from '../../src/collectors/types.js';
 import { seedDemoData } from '../../src/demo/seed.js';
 import type { Sample } from '../../src/metrics/spec.js';
+import { collectorUnderTest } from '../helpers/collector-under-test.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 const hourMs = 3_600_000;
@@ -69,7 +63,8 @@ const cases = {
  */
 describe('referrals over a step grid (grouped pass)', () => {
   let db: TestDatabase;
-  let sources: Sources;
+  const collector = collectorUnderTest('postgres_referrals', () => db.url);
+  const { setUp } = collector;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -96,23 +91,9 @@ describe('referrals over a step grid (grouped pass)', () => {
   });
 
   afterAll(async () => {
-    await closeSources(sources);
+    await collector.close();
     await db.drop();
   });
-
-  /** The collector with these options, and what evaluating it needs. */
-  function setUp(options: Record<string, unknown>): {
-    enabled: EnabledCollector;
-    deps: EvaluationDeps;
-  } {
-    const config = parseConfig({ collectors: { postgres_referrals: options } });
-    sources ??= buildSources(config, { url: db.url }, pino({ level: 'silent' }));
-    const enabled = enabledCollectors(config).find(
-      ({ collector }) => collector.name === 'postgres_referrals',
-    );
-    if (!enabled) throw new Error('postgres_referrals is not enabled');
-    return { enabled, deps: evaluationDeps(config, sources, pino({ level: 'silent' })) };
-  }
 
   /** Samples in the order the as-of form gives them, as comparable strings. */
   const listed = (samples: readonly Sample[]) =>

@@ -1,16 +1,10 @@
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/app/config.js';
-import { closeSources } from '../../src/app/create-sources.js';
-import { buildSources } from '../../src/app/service.js';
-import { contextAt, type EvaluationDeps, evaluationDeps } from '../../src/backfill/evaluate.js';
+import { contextAt } from '../../src/backfill/evaluate.js';
 import { type StepGrid, seriesHookOf } from '../../src/backfill/series-hook.js';
 import { collectAsOf } from '../../src/collectors/as-of.js';
-import { enabledCollectors } from '../../src/collectors/enabled.js';
-import type { Sources } from '../../src/collectors/sources.js';
-import type { EnabledCollector } from '../../src/collectors/types.js';
 import { seedDemoData } from '../../src/demo/seed.js';
 import type { Sample } from '../../src/metrics/spec.js';
+import { collectorUnderTest } from '../helpers/collector-under-test.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 const hourMs = 3_600_000;
@@ -30,7 +24,8 @@ const dayMs = 24 * hourMs;
  */
 describe('support tickets over a step grid (grouped pass)', () => {
   let db: TestDatabase;
-  let sources: Sources;
+  const collector = collectorUnderTest('postgres_support_tickets', () => db.url);
+  const { setUp } = collector;
   // Today's month start: the demo's tickets run up to the seeding instant.
   const now = new Date();
   const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
@@ -92,23 +87,9 @@ describe('support tickets over a step grid (grouped pass)', () => {
   });
 
   afterAll(async () => {
-    await closeSources(sources);
+    await collector.close();
     await db.drop();
   });
-
-  /** The collector with these options, and what evaluating it needs. */
-  function setUp(options: Record<string, unknown>): {
-    enabled: EnabledCollector;
-    deps: EvaluationDeps;
-  } {
-    const config = parseConfig({ collectors: { postgres_support_tickets: options } });
-    sources ??= buildSources(config, { url: db.url }, pino({ level: 'silent' }));
-    const enabled = enabledCollectors(config).find(
-      ({ collector }) => collector.name === 'postgres_support_tickets',
-    );
-    if (!enabled) throw new Error('postgres_support_tickets is not enabled');
-    return { enabled, deps: evaluationDeps(config, sources, pino({ level: 'silent' })) };
-  }
 
   async function grouped(options: Record<string, unknown>, grid: StepGrid) {
     const { enabled, deps } = setUp(options);
