@@ -2,10 +2,13 @@ import pino from 'pino';
 import { parseConfig } from '../../src/app/config.js';
 import { closeSources } from '../../src/app/create-sources.js';
 import { buildSources } from '../../src/app/service.js';
-import { type EvaluationDeps, evaluationDeps } from '../../src/backfill/evaluate.js';
+import { contextAt, type EvaluationDeps, evaluationDeps } from '../../src/backfill/evaluate.js';
+import { type StepGrid, type StepSeries, seriesHookOf } from '../../src/backfill/series-hook.js';
+import { collectAsOf } from '../../src/collectors/as-of.js';
 import { enabledCollectors } from '../../src/collectors/enabled.js';
 import type { Sources } from '../../src/collectors/sources.js';
 import type { EnabledCollector } from '../../src/collectors/types.js';
+import type { Sample } from '../../src/metrics/spec.js';
 
 /**
  * One collector, enabled with the options each test gives, and what evaluating
@@ -32,4 +35,31 @@ export function collectorUnderTest(
       if (sources) await closeSources(sources);
     },
   };
+}
+
+/**
+ * The backfill's grouped pass of the collector over `grid`, read as the backfill
+ * reads it (the context of the grid's last instant); fails when it has none or declines.
+ */
+export async function groupedPass(
+  enabled: EnabledCollector,
+  deps: EvaluationDeps,
+  grid: StepGrid,
+): Promise<StepSeries> {
+  const hook = seriesHookOf(enabled.collector);
+  if (!hook) throw new Error(`${enabled.collector.name} has no grouped pass`);
+  const last = grid.firstMs + (grid.count - 1) * grid.stepMs;
+  const series = await hook(contextAt(enabled, last, deps).ctx, grid);
+  if (!series) throw new Error(`${enabled.collector.name} declined its grouped pass`);
+  return series;
+}
+
+/** The collector's as-of form at `at`: what the grouped pass must equal at that step. */
+export function asOfForm(
+  enabled: EnabledCollector,
+  at: number,
+  deps: EvaluationDeps,
+): Promise<readonly Sample[]> {
+  const { ctx } = contextAt(enabled, at, deps);
+  return collectAsOf(enabled.collector, { ...ctx, state: undefined });
 }

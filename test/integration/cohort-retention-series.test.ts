@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextAt } from '../../src/backfill/evaluate.js';
 import { type StepGrid, seriesHookOf } from '../../src/backfill/series-hook.js';
-import { collectAsOf } from '../../src/collectors/as-of.js';
 import { seedDemoData } from '../../src/demo/seed.js';
 import type { Sample } from '../../src/metrics/spec.js';
-import { collectorUnderTest } from '../helpers/collector-under-test.js';
+import { asOfForm, collectorUnderTest, groupedPass } from '../helpers/collector-under-test.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 const hourMs = 3_600_000;
@@ -128,20 +127,12 @@ describe('cohort retention over a step grid (grouped pass)', () => {
   /** Asks the grouped pass for every step in order and compares each with the collector there. */
   async function compare(options: Record<string, unknown>, grid: StepGrid): Promise<Sample[][]> {
     const { enabled, deps } = setUp(options);
-    const hook = seriesHookOf(enabled.collector);
-    expect(hook, 'the backfill has a grouped pass for the cohort retention').toBeDefined();
-    const last = grid.firstMs + (grid.count - 1) * grid.stepMs;
-    const series = await (hook as NonNullable<typeof hook>)(
-      contextAt(enabled, last, deps).ctx,
-      grid,
-    );
-    if (!series) throw new Error('the cohort retention declined its grouped pass');
+    const series = await groupedPass(enabled, deps, grid);
     const all: Sample[][] = [];
     for (let i = 0; i < grid.count; i += 1) {
       const got = series(i);
       const at = grid.firstMs + i * grid.stepMs;
-      const { ctx } = contextAt(enabled, at, deps);
-      const expected = await collectAsOf(enabled.collector, { ...ctx, state: undefined });
+      const expected = await asOfForm(enabled, at, deps);
       // Both divide the same integers: the ratios are equal, not just close.
       expect(keyed(got), `step ${i} at ${new Date(at).toISOString()}`).toEqual(keyed(expected));
       all.push([...got]);

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextAt } from '../../src/backfill/evaluate.js';
 import { stepsPerStatement } from '../../src/backfill/event-counter-series.js';
 import { type StepGrid, seriesHookOf } from '../../src/backfill/series-hook.js';
-import { collectAsOf, isBackfillable } from '../../src/collectors/as-of.js';
+import { isBackfillable } from '../../src/collectors/as-of.js';
 import { referralQueries } from '../../src/collectors/postgres-referrals.js';
 import { seedDemoData } from '../../src/demo/seed.js';
 import type { Sample } from '../../src/metrics/spec.js';
-import { collectorUnderTest } from '../helpers/collector-under-test.js';
+import { asOfForm, collectorUnderTest, groupedPass } from '../helpers/collector-under-test.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 const hourMs = 3_600_000;
@@ -105,21 +105,13 @@ describe('referrals over a step grid (grouped pass)', () => {
     checked: (index: number) => boolean = () => true,
   ): Promise<Map<number, Sample[]>> {
     const { enabled, deps } = setUp({ windowsDays });
-    const hook = seriesHookOf(enabled.collector);
-    expect(hook, 'the backfill has a grouped pass for referrals').toBeDefined();
-    const last = grid.firstMs + (grid.count - 1) * grid.stepMs;
-    const series = await (hook as NonNullable<typeof hook>)(
-      contextAt(enabled, last, deps).ctx,
-      grid,
-    );
-    if (!series) throw new Error('postgres_referrals declined its grouped pass');
+    const series = await groupedPass(enabled, deps, grid);
     const steps = new Map<number, Sample[]>();
     for (let i = 0; i < grid.count; i += 1) {
       const got = series(i);
       if (!checked(i)) continue;
       const at = grid.firstMs + i * grid.stepMs;
-      const { ctx } = contextAt(enabled, at, deps);
-      const expected = await collectAsOf(enabled.collector, { ...ctx, state: undefined });
+      const expected = await asOfForm(enabled, at, deps);
       expect(listed(got), `step ${i} at ${new Date(at).toISOString()}`).toEqual(listed(expected));
       steps.set(i, [...got]);
     }

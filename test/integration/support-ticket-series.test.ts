@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contextAt } from '../../src/backfill/evaluate.js';
-import { type StepGrid, seriesHookOf } from '../../src/backfill/series-hook.js';
-import { collectAsOf } from '../../src/collectors/as-of.js';
+import type { StepGrid } from '../../src/backfill/series-hook.js';
 import { seedDemoData } from '../../src/demo/seed.js';
 import type { Sample } from '../../src/metrics/spec.js';
-import { collectorUnderTest } from '../helpers/collector-under-test.js';
+import { asOfForm, collectorUnderTest, groupedPass } from '../helpers/collector-under-test.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 const hourMs = 3_600_000;
@@ -93,14 +91,7 @@ describe('support tickets over a step grid (grouped pass)', () => {
 
   async function grouped(options: Record<string, unknown>, grid: StepGrid) {
     const { enabled, deps } = setUp(options);
-    const hook = seriesHookOf(enabled.collector);
-    expect(hook, 'the backfill has a grouped pass for the support tickets').toBeDefined();
-    const last = instant(grid, grid.count - 1);
-    const series = await (hook as NonNullable<typeof hook>)(
-      contextAt(enabled, last, deps).ctx,
-      grid,
-    );
-    return { enabled, deps, series };
+    return { enabled, deps, series: await groupedPass(enabled, deps, grid) };
   }
 
   const keyOf = (s: Sample) => `${s.metric}${JSON.stringify(Object.entries(s.labels).sort())}`;
@@ -108,13 +99,11 @@ describe('support tickets over a step grid (grouped pass)', () => {
   /** Asks the grouped pass for every step in order and compares each with the as-of form. */
   async function compare(options: Record<string, unknown>, grid: StepGrid): Promise<Sample[][]> {
     const { enabled, deps, series } = await grouped(options, grid);
-    if (!series) throw new Error('the support tickets declined their grouped pass');
     const all: Sample[][] = [];
     for (let i = 0; i < grid.count; i += 1) {
       const got = series(i);
       const at = instant(grid, i);
-      const { ctx } = contextAt(enabled, at, deps);
-      const expected = await collectAsOf(enabled.collector, { ...ctx, state: undefined });
+      const expected = await asOfForm(enabled, at, deps);
       const step = `step ${i} at ${new Date(at).toISOString()}`;
       // Every series once (no duplicate label set hides another), the same series on both sides.
       expect(new Set(got.map(keyOf)).size, step).toBe(got.length);
@@ -175,8 +164,9 @@ describe('support tickets over a step grid (grouped pass)', () => {
   it('declines when a query it stands for is overridden, not when only created_recent is', async () => {
     const byStatus = `SELECT status, priority, count(*) AS tickets FROM support_tickets
 WHERE created_at <= $at GROUP BY 1, 2`;
-    const declined = await grouped({ queries: { by_status: byStatus } }, hourly);
-    expect(declined.series).toBeUndefined();
+    await expect(grouped({ queries: { by_status: byStatus } }, hourly)).rejects.toThrow(
+      'postgres_support_tickets declined its grouped pass',
+    );
     // created_recent feeds only the live counter's later rounds, never the as-of form.
     const recent = `SELECT id::text AS ticket, priority FROM support_tickets
 WHERE created_at > $1::timestamptz AND created_at <= $2::timestamptz`;
