@@ -7,6 +7,7 @@
 import { parseNumericCell } from '../sources/query-contract.js';
 import type { QueryFn } from '../sources/sql-source.js';
 import { stepsPerStatement } from './event-counter-series.js';
+import { bucketOf, instantText } from './grid-buckets.js';
 import type { StepGrid } from './step-grid.js';
 
 /**
@@ -51,7 +52,7 @@ export async function cumulativeCounts(
   grid: StepGrid,
 ): Promise<number[]> {
   const buckets = new Array<number>(grid.count).fill(0);
-  const instant = (index: number) => new Date(grid.firstMs + index * grid.stepMs).toISOString();
+  const instant = (index: number) => instantText(grid, index);
   const base = await query(baseCountSql(source), [instant(0)]);
   buckets[0] = parseNumericCell(base.rows[0]?.n) ?? 0;
   for (let from = 1; from < grid.count; from += stepsPerStatement) {
@@ -63,9 +64,7 @@ export async function cumulativeCounts(
       grid.stepMs,
     ]);
     for (const row of slice.rows) {
-      const binMs = new Date(row.bin as Date | string).getTime();
-      const onInstant = Math.round((binMs - grid.firstMs) / grid.stepMs);
-      const bucket = onInstant + (row.edge === true || row.edge === 't' ? 0 : 1);
+      const bucket = bucketOf(grid, row.bin, row.edge);
       buckets[bucket] = (buckets[bucket] ?? 0) + (parseNumericCell(row.n) ?? 0);
     }
   }

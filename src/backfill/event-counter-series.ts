@@ -31,6 +31,7 @@ import type { CollectorContext } from '../collectors/types.js';
 import { sample } from '../metrics/spec.js';
 import { parseNumericCell } from '../sources/query-contract.js';
 import type { QueryFn } from '../sources/sql-source.js';
+import { bucketOf, instantText } from './grid-buckets.js';
 import { extendedBackByWindows, type StepGrid, type StepSeries } from './step-grid.js';
 
 const dayMs = 86_400_000;
@@ -109,7 +110,7 @@ async function bucketCounts(
     if (list) list.push(group);
     else byBucket.set(bucket, [group]);
   };
-  const instant = (index: number) => new Date(grid.firstMs + index * grid.stepMs).toISOString();
+  const instant = (index: number) => instantText(grid, index);
   const base = await query(baseCountSql(table, propertyKeys.length), [
     instant(0),
     events,
@@ -126,11 +127,7 @@ async function bucketCounts(
       events,
       ...propertyKeys,
     ]);
-    for (const row of slice.rows) {
-      const binMs = new Date(row.bin as Date | string).getTime();
-      const onInstant = Math.round((binMs - grid.firstMs) / grid.stepMs);
-      add(onInstant + (row.edge === true || row.edge === 't' ? 0 : 1), row);
-    }
+    for (const row of slice.rows) add(bucketOf(grid, row.bin, row.edge), row);
   }
   return byBucket;
 }
