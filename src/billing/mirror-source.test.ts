@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QueryContractError } from '../sources/query-contract.js';
-import { loadMirrorSnapshot, mirrorQueries, snapshotFromMirrorRows } from './mirror-source.js';
+import { snapshotFromMirrorRows } from './mirror-source.js';
 
 const base = {
   customers: [{ customer_id: '1', channel: 'paid' }],
@@ -116,25 +115,5 @@ describe('snapshotFromMirrorRows', () => {
     );
     expect(snapshot.subscriptions).toEqual([]);
     expect(String(rejected[0]?.error)).toContain('status "zombie" is unknown');
-  });
-});
-
-describe('loadMirrorSnapshot', () => {
-  it('holds an override to the shared SQL column contract: a missing column fails the run, naming it', async () => {
-    // Every mirror query answers with its expected columns, except customers, which lacks `channel`.
-    const query = async (sql: string) => {
-      const entry = Object.entries(mirrorQueries).find(([, spec]) => spec.sql === sql);
-      const columns = entry ? [...entry[1].columns] : ['customer_id'];
-      return { rows: [], columns };
-    };
-    const loading = loadMirrorSnapshot(
-      query,
-      { customers: 'SELECT id AS customer_id FROM organizations' },
-      () => {},
-    );
-    await expect(loading).rejects.toBeInstanceOf(QueryContractError);
-    await expect(loading).rejects.toThrow(
-      'billing query "customers" is missing column(s) "channel": expected columns [customer_id, channel], got [customer_id]',
-    );
   });
 });

@@ -1,6 +1,4 @@
 import type { Reject } from '../shared/reject.js';
-import { requireColumns } from '../sources/query-contract.js';
-import type { QueryFn } from '../sources/sql-source.js';
 import { paymentFailingSince } from './dunning.js';
 import { invoicesBySubscription } from './mirror-invoices.js';
 import {
@@ -248,26 +246,4 @@ export function snapshotFromMirrorRows(
     channel: str(row.channel),
   }));
   return { subscriptions, customers };
-}
-
-/** Reads the mirror tables in one read-only snapshot. */
-export async function loadMirrorSnapshot(
-  query: QueryFn,
-  overrides: Partial<Record<MirrorQueryName, string | undefined>>,
-  reject: Reject,
-): Promise<BillingSnapshot> {
-  const rows = {} as Record<MirrorQueryName, Row[]>;
-  for (const name of Object.keys(mirrorQueries) as MirrorQueryName[]) {
-    const spec = mirrorQueries[name];
-    const result = await query(overrides[name] ?? spec.sql);
-    requireColumns(
-      name,
-      spec.columns,
-      result.columns,
-      `: expected columns [${spec.columns.join(', ')}]`,
-      'billing query',
-    );
-    rows[name] = result.rows;
-  }
-  return snapshotFromMirrorRows(rows, reject);
 }

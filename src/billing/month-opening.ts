@@ -1,7 +1,6 @@
-import { type CustomerMrr, customerMrrAt } from './aggregate.js';
+import type { CustomerMrr } from './aggregate.js';
 import type { MonthStartStore } from './month-start-store.js';
 import type { BillingPolicy } from './policy.js';
-import type { BillingSnapshot } from './types.js';
 
 /** The first instant of the UTC month containing `at`. */
 export function monthStartOf(at: Date): Date {
@@ -31,7 +30,6 @@ export interface ResolvedOpening {
 
 export interface OpeningSettings {
   readonly now: Date;
-  readonly policy: BillingPolicy;
   /** `openingBasis` of the running source and policy. */
   readonly basis: string;
   /** An opening first recorded later than this into the month is flagged reconstructed. */
@@ -44,16 +42,16 @@ export interface OpeningSettings {
  * the subscriptions under the current policy and flagged, because comparing
  * amounts computed two ways fabricates movements (a coupon counted in one and
  * not the other shows as an expansion). The record itself is left alone: the
- * next month is recorded under the policy then running.
+ * next month is recorded under the policy then running. `reconstruct` gives the
+ * opening from the subscriptions' timelines under the running policy (the one `basis` names).
  */
 export async function resolveMonthOpening(
   store: MonthStartStore,
-  snapshot: BillingSnapshot,
+  reconstruct: () => CustomerMrr,
   settings: OpeningSettings,
 ): Promise<ResolvedOpening> {
-  const { now, policy, basis } = settings;
+  const { now, basis } = settings;
   const monthStart = monthStartOf(now);
-  const reconstruct = () => customerMrrAt(snapshot, monthStart, policy);
   const opening = await store.openingFor(monthStart.toISOString().slice(0, 10), basis, () => ({
     mrr: reconstruct(),
     reconstructed: now.getTime() - monthStart.getTime() > settings.graceMinutes * 60_000,

@@ -1,17 +1,14 @@
 import { z } from 'zod';
-import { computeTotals, customerMrrAt, customersPayingBefore } from '../billing/aggregate.js';
+import { billingFolder } from '../billing/billing-fold.js';
 import { billingMetrics } from '../billing/billing-metrics.js';
 import { billingSamples, currenciesOf } from '../billing/billing-samples.js';
-import {
-  loadMirrorSnapshot,
-  type MirrorQueryName,
-  mirrorQueries,
-} from '../billing/mirror-source.js';
+import { defaultMirrorPageCustomers, mirrorPages } from '../billing/mirror-pages.js';
+import { type MirrorQueryName, mirrorQueries } from '../billing/mirror-source.js';
 import { monthStartOf, openingBasis, resolveMonthOpening } from '../billing/month-opening.js';
 import { reconstructingStore } from '../billing/month-start-store.js';
 import { computeMovements } from '../billing/movements.js';
 import { billingPolicySchema } from '../billing/policy.js';
-import { billingWindows, trailingWindowFigures } from '../billing/trailing-window.js';
+import { billingWindows } from '../billing/trailing-window.js';
 import { subscriptionStatuses } from '../billing/types.js';
 import { windowSamples } from '../billing/window-samples.js';
 import type { Collector } from './types.js';
@@ -54,6 +51,15 @@ const optionsSchema = z
       .describe(
         'An opening recorded later than this after the month began is flagged as reconstructed.',
       ),
+    pageCustomers: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(defaultMirrorPageCustomers)
+      .describe(
+        'source database: customers read per page of the billing mirror (all their subscriptions at once); memory follows this, not the mirror size.',
+      ),
     queries: z
       .object(
         Object.fromEntries(
@@ -64,7 +70,7 @@ const optionsSchema = z
               .min(1)
               .optional()
               .describe(
-                `Replaces the mirror query "${name}"; columns [${spec.columns.join(', ')}].`,
+                `Replaces the mirror query "${name}"; columns [${spec.columns.join(', ')}]. Read as a subquery, filtered to a page of customers.`,
               ),
           ]),
         ) as Record<MirrorQueryName, z.ZodOptional<z.ZodString>>,
@@ -103,21 +109,33 @@ export const billingMrr: Collector<Options, State> = {
     const since = new Date(
       Math.min(monthStart.getTime(), ...billingWindows.map((w) => at.getTime() - w.days * DAY_MS)),
     );
-    const snapshot =
-      options.source === 'stripe'
-        ? await requireStripe(sources.stripe).loadSnapshot(signal, reject, { since })
-        : await sources.app.readOnly(signal, (query) =>
-            loadMirrorSnapshot(query, options.queries, reject),
-          );
+    const tierMapping = { tiers: options.tiers.values, byId: options.tiers.byId };
+    const folder = billingFolder({
+      at,
+      monthStart,
+      policy: options.policy,
+      tiers: tierMapping,
+      channels: labelSets.channels,
+      windows: billingWindows,
+    });
+    if (options.source === 'stripe') {
+      folder.add(await requireStripe(sources.stripe).loadSnapshot(signal, reject, { since }));
+    } else {
+      // Page by page inside one read-only snapshot: memory follows the page, not the mirror.
+      await sources.app.readOnly(signal, async (query) => {
+        for await (const page of mirrorPages(query, options.queries, reject, options.pageCustomers))
+          folder.add(page);
+      });
+    }
+    const { totals, windows, reconstructedOpening, paidBeforeMonth } = folder.finish();
     // The month-opening store records the running month only: a past month (a backfill step) is
     // reconstructed from the subscriptions' timelines and recorded nowhere.
     const liveMonth = monthStart.getTime() === monthStartOf(new Date(now())).getTime();
     const opening = await resolveMonthOpening(
       liveMonth ? (sources.monthStartStore ?? reconstructingStore) : reconstructingStore,
-      snapshot,
+      () => reconstructedOpening,
       {
         now: at,
-        policy: options.policy,
         basis: openingBasis(options.source, options.policy),
         graceMinutes: options.openingGraceMinutes,
       },
@@ -130,14 +148,8 @@ export const billingMrr: Collector<Options, State> = {
         "this month's opening MRR was recorded under another billing source or policy: reconstructed under the current one (flagged) until the month ends",
       );
     }
-    const paidBefore = new Set([
-      ...customersPayingBefore(snapshot, monthStart),
-      ...opening.paidInEarlierMonths,
-    ]);
-    const end = customerMrrAt(snapshot, at, options.policy);
-    const tierMapping = { tiers: options.tiers.values, byId: options.tiers.byId };
-    const totals = computeTotals(snapshot, at, options.policy, tierMapping, labelSets.channels);
-    const movements = computeMovements(opening.mrr, end, paidBefore);
+    const paidBefore = new Set([...paidBeforeMonth, ...opening.paidInEarlierMonths]);
+    const movements = computeMovements(opening.mrr, totals.byCustomer, paidBefore);
     const samples = billingSamples({
       totals,
       movements,
@@ -146,15 +158,7 @@ export const billingMrr: Collector<Options, State> = {
       statuses: subscriptionStatuses,
       source: options.source,
     });
-    for (const window of billingWindows) {
-      const figures = trailingWindowFigures(
-        snapshot,
-        at,
-        window,
-        options.policy,
-        tierMapping,
-        labelSets.channels,
-      );
+    for (const figures of windows) {
       samples.push(
         ...windowSamples(figures, {
           currencies: currenciesOf(totals, movements),

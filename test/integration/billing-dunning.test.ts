@@ -3,7 +3,7 @@ import pino from 'pino';
 import type Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { computeTotals } from '../../src/billing/aggregate.js';
-import { loadMirrorSnapshot } from '../../src/billing/mirror-source.js';
+import { loadMirrorSnapshot } from '../../src/billing/mirror-pages.js';
 import { defaultBillingPolicy } from '../../src/billing/policy.js';
 import { createStripeBillingSource } from '../../src/billing/stripe-source.js';
 import type { BillingSnapshot } from '../../src/billing/types.js';

@@ -1,5 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openingBasis, resolveMonthOpening } from '../../src/billing/month-opening.js';
+import { customerMrrAt } from '../../src/billing/aggregate.js';
+import {
+  monthStartOf,
+  openingBasis,
+  resolveMonthOpening,
+} from '../../src/billing/month-opening.js';
 import { createPostgresMonthStartStore } from '../../src/billing/month-start-store.js';
 import {
   discount,
@@ -127,9 +132,8 @@ describe('the state database of an older version', () => {
     const store = createPostgresMonthStartStore(db.url);
     try {
       const july = (p: typeof allActive, at = '2026-07-20T00:00:00Z') =>
-        resolveMonthOpening(store, now, {
+        resolveMonthOpening(store, () => customerMrrAt(now, monthStartOf(new Date(at)), p), {
           now: new Date(at),
-          policy: p,
           basis: openingBasis('database', p),
           graceMinutes: 60,
         });
@@ -146,12 +150,16 @@ describe('the state database of an older version', () => {
       expect((await july(allActive)).reconstructed).toBe(false);
 
       // A new month is recorded with the basis it was computed under, ten minutes in.
-      const august = await resolveMonthOpening(store, now, {
-        now: new Date('2026-08-01T00:10:00Z'),
-        policy: foreverOnly,
-        basis: openingBasis('database', foreverOnly),
-        graceMinutes: 60,
-      });
+      const augustStart = new Date('2026-08-01T00:00:00Z');
+      const august = await resolveMonthOpening(
+        store,
+        () => customerMrrAt(now, augustStart, foreverOnly),
+        {
+          now: new Date('2026-08-01T00:10:00Z'),
+          basis: openingBasis('database', foreverOnly),
+          graceMinutes: 60,
+        },
+      );
       expect(mrrRecord(august.mrr)).toEqual({ cus_1: { usd: 1000 } });
       expect(august.reconstructed).toBe(false);
       expect(
