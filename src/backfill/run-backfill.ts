@@ -306,9 +306,9 @@ async function writeOpenMetrics(args: {
         }
         const samples = await (inFlight.get(step) as Promise<Sample[]>);
         inFlight.delete(step);
-        const grouped = series.flatMap(({ name: collector, metrics, at }) =>
-          acceptedSamples(collector, metrics, at(step - first), deps),
-        );
+        const grouped: Sample[] = [];
+        for (const { name: collector, metrics, at } of series)
+          grouped.push(...acceptedSamples(collector, metrics, await at(step - first), deps));
         chunk.write(stepAt(step), [...grouped, ...samples]);
         progress.update(step + 1);
       }

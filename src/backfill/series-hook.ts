@@ -1,4 +1,5 @@
 import type { AnyCollector } from '../collectors/types.js';
+import { billingSeries } from './billing-series.js';
 import { cohortRetentionSeries } from './cohort-retention-series.js';
 import { eventCounterSeries } from './event-counter-series.js';
 import { referralSeries } from './referral-series.js';
@@ -27,6 +28,10 @@ const builtInHooks: Readonly<Record<string, CollectSeries>> = {
   // timings from cumulative counts and durations per step: a few reads of the table for the range
   // instead of five per step (test/integration/support-ticket-series.test.ts).
   postgres_support_tickets: supportTicketSeries as CollectSeries,
+  // Every step of a block of 500 folded over one read of the billing mirror, a page of customers
+  // at a time, instead of the whole mirror read at every step; declines for Stripe and with a
+  // month-opening store (test/integration/billing-series.test.ts).
+  billing_mrr: billingSeries as CollectSeries,
 };
 
 export function seriesHookOf(collector: AnyCollector): CollectSeries | undefined {

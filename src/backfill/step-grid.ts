@@ -8,8 +8,12 @@ export interface StepGrid {
   readonly count: number;
 }
 
-/** A collector's samples at step `index` of the grid, asked for in increasing order. */
-export type StepSeries = (index: number) => readonly Sample[];
+/**
+ * A collector's samples at step `index` of the grid, asked for in increasing
+ * order; a pass that reads its range a block of steps at a time answers with a
+ * promise when a step opens the next block.
+ */
+export type StepSeries = (index: number) => readonly Sample[] | Promise<readonly Sample[]>;
 
 /**
  * The optional hook a collector offers when evaluating it once per step would

@@ -78,7 +78,8 @@ export function billingFolder(settings: BillingFoldSettings) {
   };
 }
 
-function addTotals(into: MrrTotals, from: MrrTotals): MrrTotals {
+/** Adds `from` into `into` (figures of disjoint sets of customers); returns `into`. */
+export function addTotals(into: MrrTotals, from: MrrTotals): MrrTotals {
   addInto(into.byTier, from.byTier);
   addInto(into.byChannel, from.byChannel);
   addInto(into.committed, from.committed);
@@ -90,7 +91,8 @@ function addTotals(into: MrrTotals, from: MrrTotals): MrrTotals {
   return into;
 }
 
-function addWindow(
+/** Adds `from` into `into` (the same window over disjoint sets of customers); returns `into`. */
+export function addWindow(
   into: TrailingWindowFigures,
   from: TrailingWindowFigures,
 ): TrailingWindowFigures {

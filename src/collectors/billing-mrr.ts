@@ -1,16 +1,14 @@
 import { z } from 'zod';
 import { billingFolder } from '../billing/billing-fold.js';
 import { billingMetrics } from '../billing/billing-metrics.js';
-import { billingSamples, currenciesOf } from '../billing/billing-samples.js';
 import { defaultMirrorPageCustomers, mirrorPages } from '../billing/mirror-pages.js';
 import { type MirrorQueryName, mirrorQueries } from '../billing/mirror-source.js';
 import { monthStartOf, openingBasis, resolveMonthOpening } from '../billing/month-opening.js';
 import { reconstructingStore } from '../billing/month-start-store.js';
 import { computeMovements } from '../billing/movements.js';
 import { billingPolicySchema } from '../billing/policy.js';
+import { instantSamples } from '../billing/instant-samples.js';
 import { billingWindows } from '../billing/trailing-window.js';
-import { subscriptionStatuses } from '../billing/types.js';
-import { windowSamples } from '../billing/window-samples.js';
 import type { Collector } from './types.js';
 
 const optionsSchema = z
@@ -81,7 +79,8 @@ const optionsSchema = z
   })
   .strict();
 
-type Options = z.infer<typeof optionsSchema>;
+export type BillingMrrOptions = z.infer<typeof optionsSchema>;
+type Options = BillingMrrOptions;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -150,24 +149,10 @@ export const billingMrr: Collector<Options, State> = {
     }
     const paidBefore = new Set([...paidBeforeMonth, ...opening.paidInEarlierMonths]);
     const movements = computeMovements(opening.mrr, totals.byCustomer, paidBefore);
-    const samples = billingSamples({
-      totals,
-      movements,
-      openingReconstructed: opening.reconstructed,
-      tiers: options.tiers.values,
-      statuses: subscriptionStatuses,
-      source: options.source,
-    });
-    for (const figures of windows) {
-      samples.push(
-        ...windowSamples(figures, {
-          currencies: currenciesOf(totals, movements),
-          tiers: options.tiers.values,
-          channels: labelSets.channels,
-        }),
-      );
-    }
-    return samples;
+    return instantSamples(
+      { totals, movements, windows, openingReconstructed: opening.reconstructed },
+      { tiers: options.tiers.values, channels: labelSets.channels, source: options.source },
+    );
   },
 };
 

@@ -130,7 +130,7 @@ describe('cohort retention over a step grid (grouped pass)', () => {
     const series = await groupedPass(enabled, deps, grid);
     const all: Sample[][] = [];
     for (let i = 0; i < grid.count; i += 1) {
-      const got = series(i);
+      const got = await series(i);
       const at = grid.firstMs + i * grid.stepMs;
       const expected = await asOfForm(enabled, at, deps);
       // Both divide the same integers: the ratios are equal, not just close.

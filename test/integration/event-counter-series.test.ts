@@ -63,7 +63,7 @@ describe('event counters over a step grid (grouped pass)', () => {
     const series = await groupedPass(enabled, deps, grid);
     const all: Sample[][] = [];
     for (let i = 0; i < grid.count; i += 1) {
-      const got = series(i);
+      const got = await series(i);
       if (!checked(i)) continue;
       const at = grid.firstMs + i * grid.stepMs;
       const expected = await asOfForm(enabled, at, deps);

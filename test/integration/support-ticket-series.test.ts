@@ -101,7 +101,7 @@ describe('support tickets over a step grid (grouped pass)', () => {
     const { enabled, deps, series } = await grouped(options, grid);
     const all: Sample[][] = [];
     for (let i = 0; i < grid.count; i += 1) {
-      const got = series(i);
+      const got = await series(i);
       const at = instant(grid, i);
       const expected = await asOfForm(enabled, at, deps);
       const step = `step ${i} at ${new Date(at).toISOString()}`;
