@@ -2,18 +2,21 @@
  * The samples of `postgres_support_tickets` at one step, from the tallies
  * the grouped pass sums (support-ticket-series.ts), shaped as its as-of form
  * shapes its query rows (`ticketGauges`, `createdCounterSamples`): the same
- * series, the same zero series, raw values bounded the same way. A query row
- * exists only for a group with at least one ticket, so a group whose tally
- * is zero here adds nothing (not even an `other` series at zero).
+ * series, the same zero series, raw values bounded (and means merged) the
+ * same way. A query row exists only for a group with at least one ticket, so
+ * a group whose tally is zero here adds nothing (not even an `other` series
+ * at zero).
  */
 import {
   createdCounterSamples,
   type SupportTicketOptions,
   ticketPriorities,
   ticketStatuses,
+  timingSamples,
 } from '../collectors/postgres-support-tickets.js';
 import { type Sample, sample } from '../metrics/spec.js';
 import { boundLabel, sumByKey } from '../shared/bounded-labels.js';
+import type { Reject } from '../shared/reject.js';
 import type { Tally } from './running-tallies.js';
 
 export const stampKinds = ['created', 'first_response', 'resolution'] as const;
@@ -35,6 +38,11 @@ const timings = [
   ['resolution', 'chom_support_resolution_time_seconds'],
   ['first_response', 'chom_support_first_response_time_seconds'],
 ] as const;
+
+/** Every mean here has a positive ticket count, so every priority merges: nothing to reject. */
+const unmergeable: Reject = (reason, detail) => {
+  throw new Error(`support tickets' grouped pass: ${reason} ${JSON.stringify(detail)}`);
+};
 
 /** The groups with tickets, as their raw label values. */
 function counted(tallies: ReadonlyMap<string, Tally>): { raw: (string | null)[]; tally: Tally }[] {
@@ -69,12 +77,18 @@ export function ticketSamples(options: SupportTicketOptions, tallies: TicketTall
     ),
   ]).map(({ labels, value }) => sample('chom_support_tickets_created_in_window', value, labels));
 
-  // One sample per raw priority with tickets in the window, as the query's rows (not summed).
+  // One mean per raw priority with tickets in the window, as the query's rows, merged per
+  // bounded priority by the collector's own code, weighted by the tickets counted.
   const means = timings.flatMap(([kind, metric]) =>
-    counted(tallies.timedIn(kind, options.windowDays)).map(({ raw: [priority], tally }) =>
-      sample(metric, Number(tally.micros) / (tally.count * 1e6), {
-        priority: boundLabel(priority, ticketPriorities),
-      }),
+    timingSamples(
+      metric,
+      kind,
+      counted(tallies.timedIn(kind, options.windowDays)).map(({ raw: [priority], tally }) => ({
+        labels: { priority: boundLabel(priority, ticketPriorities) },
+        mean: Number(tally.micros) / (tally.count * 1e6),
+        weight: tally.count,
+      })),
+      unmergeable,
     ),
   );
 

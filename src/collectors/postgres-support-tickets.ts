@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { type Sample, sample } from '../metrics/spec.js';
-import { boundLabel, sumByKey } from '../shared/bounded-labels.js';
+import { boundLabel, type MeanEntry, meanByKey, sumByKey } from '../shared/bounded-labels.js';
 import type { Reject } from '../shared/reject.js';
-import { columnValue, type QuerySpec } from '../sources/query-contract.js';
+import { columnValue, optionalColumnValue, type QuerySpec } from '../sources/query-contract.js';
 import type { QueryFn } from '../sources/sql-source.js';
 import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
 import {
@@ -40,23 +40,32 @@ FROM support_tickets WHERE created_at <= $at GROUP BY 1, 2`,
     labels: ['status', 'priority'],
     values: ['tickets'],
   },
-  /** Mean creation-to-resolution time of tickets resolved in the `$1` days up to `$at`. */
+  /**
+   * Mean creation-to-resolution time of tickets resolved in the `$1` days up
+   * to `$at`, and how many (`tickets`: the weight when raw priorities bound
+   * to one label are merged, see `timingSamples`; optional for overrides
+   * written before it).
+   */
   resolution: {
-    sql: `SELECT priority, avg(extract(epoch FROM resolved_at - created_at))::float8 AS seconds
+    sql: `SELECT priority, avg(extract(epoch FROM resolved_at - created_at))::float8 AS seconds,
+  count(*) AS tickets
 FROM support_tickets
 WHERE resolved_at >= $at - make_interval(days => $1::int) AND resolved_at <= $at
 GROUP BY priority`,
     labels: ['priority'],
     values: ['seconds'],
+    optionalValues: ['tickets'],
   },
-  /** Mean creation-to-first-response time of tickets first answered in the `$1` days up to `$at`. */
+  /** Mean creation-to-first-response time of tickets first answered in the `$1` days up to `$at`, and how many (as resolution). */
   first_response: {
-    sql: `SELECT priority, avg(extract(epoch FROM first_response_at - created_at))::float8 AS seconds
+    sql: `SELECT priority, avg(extract(epoch FROM first_response_at - created_at))::float8 AS seconds,
+  count(*) AS tickets
 FROM support_tickets
 WHERE first_response_at >= $at - make_interval(days => $1::int) AND first_response_at <= $at
 GROUP BY priority`,
     labels: ['priority'],
     values: ['seconds'],
+    optionalValues: ['tickets'],
   },
   /** Tickets created up to $1, by priority: the created counter's first round. */
   created_totals: {
@@ -226,12 +235,43 @@ export async function ticketGauges(
       reject,
       at,
     );
-    for (const row of rows) {
-      const priority = boundLabel(row.labels.priority, ticketPriorities);
-      samples.push(sample(metric, columnValue(row, 'seconds'), { priority }));
-    }
+    const means = rows.map((row) => ({
+      labels: { priority: boundLabel(row.labels.priority, ticketPriorities) },
+      mean: columnValue(row, 'seconds'),
+      weight: optionalColumnValue(row, 'tickets'),
+    }));
+    samples.push(...timingSamples(metric, queryName, means, reject));
   }
   return samples;
+}
+
+/**
+ * One sample per bounded priority: the means of the raw priorities bounded
+ * to it (`high` and `HIGH`, two unknowns → `other`) merged over all their
+ * tickets (`meanByKey`). The backfill's grouped pass merges through it too
+ * (support-ticket-samples.ts). Rows an override returns without `tickets`
+ * cannot be merged: that priority gets no sample and its rows are counted as
+ * `duplicate_series`, rather than exporting one raw priority's mean, or a
+ * mean of means, under the merged label.
+ */
+export function timingSamples(
+  metric: string,
+  queryName: 'resolution' | 'first_response',
+  means: readonly MeanEntry<{ priority: string }>[],
+  reject: Reject,
+): Sample[] {
+  const { means: merged, unmerged } = meanByKey(means);
+  for (const { labels, entries } of unmerged)
+    reject(
+      'duplicate_series',
+      {
+        query: queryName,
+        labels,
+        hint: `${entries} rows have priorities bounded to "${labels.priority}"; merging their means needs each row's ticket count: return a "tickets" column (count(*)), as the default query does`,
+      },
+      entries,
+    );
+  return merged.map(({ labels, value }) => sample(metric, value, labels));
 }
 
 /** The created-in-window gauges: every priority of every window, zero without tickets. */

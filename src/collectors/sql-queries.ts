@@ -17,7 +17,7 @@ export function queryOverridesSchema<K extends string>(defaults: Record<K, Query
         .min(1)
         .optional()
         .describe(
-          `Replaces query "${name}": label columns [${spec.labels.join(', ')}], value columns [${spec.values.join(', ')}].${usesAtParameter(spec.sql) ? ' Use `$at` for the instant computed as of (without it: live-only).' : ''}`,
+          `Replaces query "${name}": label columns [${spec.labels.join(', ')}], value columns [${spec.values.join(', ')}]${spec.optionalValues?.length ? ` and optionally [${spec.optionalValues.join(', ')}]` : ''}.${usesAtParameter(spec.sql) ? ' Use `$at` for the instant computed as of (without it: live-only).' : ''}`,
         ),
     ]),
   ) as Record<K, z.ZodOptional<z.ZodString>>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundCurrency, boundLabel, OTHER, sumByKey } from './bounded-labels.js';
+import { boundCurrency, boundLabel, meanByKey, OTHER, sumByKey } from './bounded-labels.js';
 
 describe('boundLabel', () => {
   const vocabulary = ['organic', 'paid', 'LinkedIn'];
@@ -88,6 +88,60 @@ describe('sumByKey', () => {
 
   it('returns nothing for no entries', () => {
     expect(sumByKey([])).toEqual([]);
+  });
+});
+
+describe('meanByKey', () => {
+  const priority = (raw: string) => ({ priority: boundLabel(raw, ['high', 'low']) });
+
+  it('merges means bounded to one label set into the mean over all their rows', () => {
+    // high: 2 rows of mean 10 and 6 rows of mean 30 → (20 + 180) / 8; other: 1 of 7 and 3 of 3.
+    const { means, unmerged } = meanByKey([
+      { labels: priority('high'), mean: 10, weight: 2 },
+      { labels: priority('HIGH '), mean: 30, weight: 6 },
+      { labels: priority('low'), mean: 4, weight: 5 },
+      { labels: priority('urgent'), mean: 7, weight: 1 },
+      { labels: priority('blocker'), mean: 3, weight: 3 },
+    ]);
+    expect(means).toEqual([
+      { labels: { priority: 'high' }, value: 25 },
+      { labels: { priority: 'low' }, value: 4 },
+      { labels: { priority: 'other' }, value: 4 },
+    ]);
+    expect(unmerged).toEqual([]);
+  });
+
+  it('keeps a label set reached once as it is, with or without a weight', () => {
+    const { means } = meanByKey([
+      { labels: { priority: 'high' }, mean: 0.1 + 0.2, weight: 3 },
+      { labels: { priority: 'low' }, mean: 9, weight: undefined },
+    ]);
+    expect(means).toEqual([
+      { labels: { priority: 'high' }, value: 0.1 + 0.2 },
+      { labels: { priority: 'low' }, value: 9 },
+    ]);
+  });
+
+  it.each([
+    ['a weight is missing', [2, undefined]],
+    ['a weight is negative', [3, -1]],
+    ['the weights sum to zero', [0, 0]],
+  ])('gives no mean for several entries when %s, and lists them', (_, [a, b]) => {
+    const { means, unmerged } = meanByKey([
+      { labels: { priority: 'high' }, mean: 10, weight: a },
+      { labels: { priority: 'high' }, mean: 30, weight: b },
+      { labels: { priority: 'low' }, mean: 4, weight: undefined },
+    ]);
+    expect(means).toEqual([{ labels: { priority: 'low' }, value: 4 }]);
+    expect(unmerged).toEqual([{ labels: { priority: 'high' }, entries: 2 }]);
+  });
+
+  it('counts a zero weight as no rows among positive ones', () => {
+    const { means } = meanByKey([
+      { labels: { priority: 'high' }, mean: 10, weight: 0 },
+      { labels: { priority: 'high' }, mean: 30, weight: 2 },
+    ]);
+    expect(means).toEqual([{ labels: { priority: 'high' }, value: 30 }]);
   });
 });
 

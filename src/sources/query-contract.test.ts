@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   applyContract,
   boundStatement,
+  type ContractRow,
   columnValue,
+  optionalColumnValue,
   parseNumericCell,
   QueryContractError,
   type QuerySpec,
@@ -152,6 +154,63 @@ describe('applyContract', () => {
     );
     expect(rows).toEqual([]);
     expect(calls).toHaveLength(1);
+  });
+});
+
+describe('applyContract with an optional value column', () => {
+  const spec: QuerySpec = {
+    sql: 'SELECT …',
+    labels: ['priority'],
+    values: ['seconds'],
+    optionalValues: ['tickets'],
+  };
+
+  it('reads the optional column when the result has it', () => {
+    const rows = applyContract(
+      'q',
+      spec,
+      ['priority', 'seconds', 'tickets'],
+      [{ priority: 'high', seconds: '2.5', tickets: '4' }],
+      recorder().reject,
+    );
+    expect(rows).toEqual([{ labels: { priority: 'high' }, values: { seconds: 2.5, tickets: 4 } }]);
+    expect(optionalColumnValue(rows[0] as ContractRow, 'tickets')).toBe(4);
+  });
+
+  it('accepts a result without it (an override older than the column)', () => {
+    const rows = applyContract(
+      'q',
+      spec,
+      ['priority', 'seconds'],
+      [{ priority: 'high', seconds: '2.5' }],
+      recorder().reject,
+    );
+    expect(rows).toEqual([{ labels: { priority: 'high' }, values: { seconds: 2.5 } }]);
+    expect(optionalColumnValue(rows[0] as ContractRow, 'tickets')).toBeUndefined();
+  });
+
+  it('rejects a row whose present optional column is NULL, like any value column', () => {
+    const { reject, calls } = recorder();
+    const rows = applyContract(
+      'q',
+      spec,
+      ['priority', 'seconds', 'tickets'],
+      [
+        { priority: 'high', seconds: '2.5', tickets: null },
+        { priority: 'low', seconds: '1', tickets: '1' },
+      ],
+      reject,
+    );
+    expect(rows).toEqual([{ labels: { priority: 'low' }, values: { seconds: 1, tickets: 1 } }]);
+    expect(calls).toEqual([
+      { reason: 'null_value', detail: expect.objectContaining({ column: 'tickets' }) },
+    ]);
+  });
+
+  it('still requires the other columns, and does not name the optional one', () => {
+    expect(() => applyContract('q', spec, ['priority', 'tickets'], [], recorder().reject)).toThrow(
+      /missing column\(s\) "seconds":/,
+    );
   });
 });
 

@@ -10,6 +10,12 @@ export interface QuerySpec {
   readonly sql: string;
   readonly labels: readonly string[];
   readonly values: readonly string[];
+  /**
+   * Value columns read when the result has them, checked like `values` then.
+   * A default query may gain one without breaking overrides written before it
+   * existed; the reader decides what its absence means (`optionalColumnValue`).
+   */
+  readonly optionalValues?: readonly string[];
 }
 
 export interface ContractRow {
@@ -85,6 +91,8 @@ export function applyContract(
     `: expected label columns [${spec.labels.join(', ')}] and value columns [${spec.values.join(', ')}]`,
   );
 
+  const present = (spec.optionalValues ?? []).filter((column) => columns.includes(column));
+  const valueColumns = [...spec.values, ...present];
   const accepted: ContractRow[] = [];
   for (const row of rows) {
     const labels: Record<string, string | null> = {};
@@ -94,7 +102,7 @@ export function applyContract(
     }
     const values: Record<string, number> = {};
     let ok = true;
-    for (const column of spec.values) {
+    for (const column of valueColumns) {
       const parsed = parseNumericCell(row[column]);
       if (parsed === null || parsed === undefined) {
         const reason = parsed === null ? 'null_value' : 'not_a_number';
@@ -158,4 +166,9 @@ export function columnValue(row: ContractRow, column: string): number {
   if (value === undefined)
     throw new Error(`column "${column}" is not a value column of this query`);
   return value;
+}
+
+/** An optional value column of a validated row: undefined when the query's result lacks it. */
+export function optionalColumnValue(row: ContractRow, column: string): number | undefined {
+  return row.values[column];
 }

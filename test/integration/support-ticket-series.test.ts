@@ -16,9 +16,10 @@ const dayMs = 24 * hourMs;
  * first-response times. On the demo data, plus tickets whose creation, first
  * response and resolution fall exactly on the grids' instants and on their
  * window edges (the `<=`, `>` and `>=` of the as-of SQL), with NULL
- * timestamps, status and priority values outside the bounded sets, and the
- * odd histories by_status undoes (a response before creation, a stale
- * resolved_at on a reopened ticket).
+ * timestamps, status and priority values outside the bounded sets (several
+ * raw priorities with timings bounded to one label, whose means both sides
+ * merge), and the odd histories by_status undoes (a response before
+ * creation, a stale resolved_at on a reopened ticket).
  */
 describe('support tickets over a step grid (grouped pass)', () => {
   let db: TestDatabase;
@@ -67,6 +68,11 @@ describe('support tickets over a step grid (grouped pass)', () => {
       ['In Progress', 'low', 0, -1, null], // answered before created; not the literal 'in_progress'
       ['waiting', null, -1, null, null], // → status other, priority other (no timings)
       ['closed', 'HIGH', -2, null, null], // → status other, priority high (no timings)
+      // Timings of raw priorities bounded to one label: one series, the mean over their tickets.
+      ['resolved', 'HIGH', -30, -20, 0], // with high's above
+      ['resolved', ' Critical', -9, 0, 3], // with critical's above
+      ['resolved', 'Blocker', -7, -6, 0], // → other, with Urgent
+      ['resolved', null, -50, -1, 0], // → other too
     ];
     const rows = edges.flatMap((edge) =>
       variants.map(([status, priority, created, responded, resolved]) => {
@@ -141,6 +147,14 @@ describe('support tickets over a step grid (grouped pass)', () => {
     expect(
       value(at28, 'chom_support_resolution_time_seconds', { priority: 'other' }),
     ).toBeDefined();
+    // Several raw priorities each with tickets resolved in the window: `compare` found one series each.
+    const raw = await db.sql(
+      `SELECT count(DISTINCT coalesce(priority, '<null>')) AS n FROM support_tickets
+       WHERE resolved_at > $1::timestamptz - interval '30 days' AND resolved_at <= $1::timestamptz
+         AND coalesce(lower(trim(priority)), 'x') NOT IN ('critical', 'high', 'medium', 'low')`,
+      [new Date(instant(hourly, 28)).toISOString()],
+    );
+    expect(Number(raw.rows[0]?.n)).toBeGreaterThan(1);
     expect(
       value(at28, 'chom_support_tickets_created_in_window', { priority: 'other', window: '7d' }),
     ).toBeGreaterThan(0);
