@@ -1,4 +1,5 @@
 import type { AnyCollector } from '../collectors/types.js';
+import { activeUsersSeries } from './active-users-series.js';
 import { cohortRetentionSeries } from './cohort-retention-series.js';
 import { eventCounterSeries } from './event-counter-series.js';
 import { referralSeries } from './referral-series.js';
@@ -27,6 +28,10 @@ const builtInHooks: Readonly<Record<string, CollectSeries>> = {
   // timings from cumulative counts and durations per step: a few reads of the table for the range
   // instead of five per step (test/integration/support-ticket-series.test.ts).
   postgres_support_tickets: supportTicketSeries as CollectSeries,
+  // Daily, weekly and monthly active users from islands of each user's sessions (+1/-1 per step),
+  // registered users from cumulative counts: each session read once for the range instead of 30
+  // days of sessions at every step (test/integration/active-users-series.test.ts).
+  postgres_active_users: activeUsersSeries as CollectSeries,
 };
 
 export function seriesHookOf(collector: AnyCollector): CollectSeries | undefined {
