@@ -1,8 +1,9 @@
 /**
- * How many rows of a table have a timestamp column at or before each instant
- * of a step grid, read in a few grouped statements instead of one count per
- * step. The count as of an instant t is what `column <= t` counts: a row at x
- * counts from the first grid instant at or after x, and a NULL never counts.
+ * How many rows of a table have a timestamp column (or a timestamp computed
+ * from the row) at or before each instant of a step grid, read in a few
+ * grouped statements instead of one count per step. The count as of an
+ * instant t is what `column <= t` counts: a row at x counts from the first
+ * grid instant at or after x, and a NULL never counts.
  */
 import { parseNumericCell } from '../sources/query-contract.js';
 import type { QueryFn } from '../sources/sql-source.js';
@@ -11,8 +12,11 @@ import { bucketOf, instantText } from './grid-buckets.js';
 import type { StepGrid } from './step-grid.js';
 
 /**
- * A table and one of its timestamptz columns. Both are the exporter's own
- * names (never user input): they are written into the SQL as they are.
+ * A table and one of its timestamptz columns, or a timestamptz expression over
+ * a row's columns (a row where it is NULL never counts). Both are the
+ * exporter's own SQL (never user input): they are written into it as they
+ * are. Only a plain column can be read through an index on it: an expression
+ * is computed for every row of the table, by each statement.
  */
 export interface TimestampColumn {
   readonly table: string;
@@ -31,9 +35,10 @@ export function baseCountSql({ table, column }: TimestampColumn): string {
  * bucket j. The range condition lets an index on the column read only the slice.
  */
 export function sliceCountSql({ table, column }: TimestampColumn): string {
-  return `SELECT bin, ${column} = bin AS edge, count(*) AS n
+  return `SELECT bin, stamp = bin AS edge, count(*) AS n
 FROM (
-  SELECT ${column}, date_bin($4::bigint * interval '1 millisecond', ${column}, $3::timestamptz) AS bin
+  SELECT ${column} AS stamp,
+    date_bin($4::bigint * interval '1 millisecond', ${column}, $3::timestamptz) AS bin
   FROM ${table}
   WHERE ${column} > $1::timestamptz AND ${column} <= $2::timestamptz
 ) AS r

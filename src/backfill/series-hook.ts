@@ -1,4 +1,5 @@
 import type { AnyCollector } from '../collectors/types.js';
+import { activeUsersSeries } from './active-users-series.js';
 import { billingSeries } from './billing-series.js';
 import { cohortRetentionSeries } from './cohort-retention-series.js';
 import { eventCounterSeries } from './event-counter-series.js';
@@ -32,6 +33,10 @@ const builtInHooks: Readonly<Record<string, CollectSeries>> = {
   // at a time, instead of the whole mirror read at every step; declines for Stripe and with a
   // month-opening store (test/integration/billing-series.test.ts).
   billing_mrr: billingSeries as CollectSeries,
+  // Daily, weekly and monthly active users from islands of each user's sessions (+1/-1 per step),
+  // registered users from cumulative counts: each session read once for the range instead of 30
+  // days of sessions at every step (test/integration/active-users-series.test.ts).
+  postgres_active_users: activeUsersSeries as CollectSeries,
 };
 
 export function seriesHookOf(collector: AnyCollector): CollectSeries | undefined {
