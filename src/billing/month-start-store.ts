@@ -120,17 +120,3 @@ export function createPostgresMonthStartStore(connectionString: string): MonthSt
     },
   };
 }
-
-/** Without a store, every run reconstructs the opening and says so. */
-export const reconstructingStore: MonthStartStore = {
-  async openingFor(month, basis, candidate) {
-    return {
-      month,
-      mrr: candidate().mrr,
-      reconstructed: true,
-      paidInEarlierMonths: new Set(),
-      basis,
-    };
-  },
-  async close() {},
-};

@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { billingFolder } from '../billing/billing-fold.js';
 import { billingMetrics } from '../billing/billing-metrics.js';
+import { instantSamples } from '../billing/instant-samples.js';
 import { defaultMirrorPageCustomers, mirrorPages } from '../billing/mirror-pages.js';
 import { type MirrorQueryName, mirrorQueries } from '../billing/mirror-source.js';
 import { monthStartOf, openingBasis, resolveMonthOpening } from '../billing/month-opening.js';
-import { reconstructingStore } from '../billing/month-start-store.js';
 import { computeMovements } from '../billing/movements.js';
 import { billingPolicySchema } from '../billing/policy.js';
-import { instantSamples } from '../billing/instant-samples.js';
+import { reconstructedFolder } from '../billing/reconstructed-fold.js';
 import { billingWindows } from '../billing/trailing-window.js';
+import type { BillingSnapshot } from '../billing/types.js';
 import type { Collector } from './types.js';
 
 const optionsSchema = z
@@ -108,37 +109,49 @@ export const billingMrr: Collector<Options, State> = {
     const since = new Date(
       Math.min(monthStart.getTime(), ...billingWindows.map((w) => at.getTime() - w.days * DAY_MS)),
     );
-    const tierMapping = { tiers: options.tiers.values, byId: options.tiers.byId };
-    const folder = billingFolder({
+    const settings = {
       at,
       monthStart,
       policy: options.policy,
-      tiers: tierMapping,
+      tiers: { tiers: options.tiers.values, byId: options.tiers.byId },
       channels: labelSets.channels,
       windows: billingWindows,
-    });
-    if (options.source === 'stripe') {
-      folder.add(await requireStripe(sources.stripe).loadSnapshot(signal, reject, { since }));
-    } else {
+    };
+    const sampleSettings = {
+      tiers: options.tiers.values,
+      channels: labelSets.channels,
+      source: options.source,
+    };
+    const readPages = async (add: (page: BillingSnapshot) => void) => {
+      if (options.source === 'stripe') {
+        add(await requireStripe(sources.stripe).loadSnapshot(signal, reject, { since }));
+        return;
+      }
       // Page by page inside one read-only snapshot: memory follows the page, not the mirror.
       await sources.app.readOnly(signal, async (query) => {
         for await (const page of mirrorPages(query, options.queries, reject, options.pageCustomers))
-          folder.add(page);
+          add(page);
       });
-    }
-    const { totals, windows, reconstructedOpening, paidBeforeMonth } = folder.finish();
+    };
     // The month-opening store records the running month only: a past month (a backfill step) is
     // reconstructed from the subscriptions' timelines and recorded nowhere.
     const liveMonth = monthStart.getTime() === monthStartOf(new Date(now())).getTime();
-    const opening = await resolveMonthOpening(
-      liveMonth ? (sources.monthStartStore ?? reconstructingStore) : reconstructingStore,
-      () => reconstructedOpening,
-      {
-        now: at,
-        basis: openingBasis(options.source, options.policy),
-        graceMinutes: options.openingGraceMinutes,
-      },
-    );
+    const store = liveMonth ? sources.monthStartStore : undefined;
+    if (!store) {
+      // Every customer's opening comes from their own subscriptions: movements are summed page
+      // by page like the rest, and nothing about a customer outlives their page.
+      const folder = reconstructedFolder(settings);
+      await readPages(folder.add);
+      return instantSamples(folder.finish(), sampleSettings);
+    }
+    const folder = billingFolder(settings);
+    await readPages(folder.add);
+    const { totals, windows, reconstructedOpening, paidBeforeMonth } = folder.finish();
+    const opening = await resolveMonthOpening(store, () => reconstructedOpening, {
+      now: at,
+      basis: openingBasis(options.source, options.policy),
+      graceMinutes: options.openingGraceMinutes,
+    });
     const month = monthStart.toISOString().slice(0, 7);
     if (opening.recordedUnderAnotherBasis && !state.warnedMonths.has(month)) {
       state.warnedMonths.add(month);
@@ -151,7 +164,7 @@ export const billingMrr: Collector<Options, State> = {
     const movements = computeMovements(opening.mrr, totals.byCustomer, paidBefore);
     return instantSamples(
       { totals, movements, windows, openingReconstructed: opening.reconstructed },
-      { tiers: options.tiers.values, channels: labelSets.channels, source: options.source },
+      sampleSettings,
     );
   },
 };

@@ -3,7 +3,7 @@ import { billingStepsPerRead } from '../../src/backfill/billing-series.js';
 import { contextAt } from '../../src/backfill/evaluate.js';
 import type { StepGrid } from '../../src/backfill/series-hook.js';
 import { seriesHookOf } from '../../src/backfill/series-hook.js';
-import { reconstructingStore } from '../../src/billing/month-start-store.js';
+import { createPostgresMonthStartStore } from '../../src/billing/month-start-store.js';
 import { billingMrr } from '../../src/collectors/billing-mrr.js';
 import { seedDemoData } from '../../src/demo/seed.js';
 import type { Sample } from '../../src/metrics/spec.js';
@@ -21,15 +21,11 @@ const monthStart = (() => {
 const today = Math.floor(now / dayMs) * dayMs;
 
 /**
- * Samples keyed by series. The grouped pass sums each page's movements where
- * the collector sums every customer's in one go: the same numbers added in
- * another grouping, so money may differ in the last bit; 12 significant digits
- * are compared (a cent of a billion).
+ * Samples keyed by series, values exact: without a month-opening store the
+ * collector and the pass fold the same pages the same way (reconstructed-fold.ts).
  */
 const keyed = (samples: readonly Sample[]) =>
-  Object.fromEntries(
-    samples.map((s) => [`${s.metric}${JSON.stringify(s.labels)}`, Number(s.value.toPrecision(12))]),
-  );
+  Object.fromEntries(samples.map((s) => [`${s.metric}${JSON.stringify(s.labels)}`, s.value]));
 
 /** The grids compared. */
 const grids = {
@@ -106,8 +102,13 @@ describe('billing_mrr grouped backfill pass', () => {
       const options = ctx.options as Record<string, unknown>;
       // The database source without a store: the pass stands for the collector.
       expect(await hook(ctx, grid)).toBeTypeOf('function');
-      const store = { ...ctx, sources: { ...ctx.sources, monthStartStore: reconstructingStore } };
-      expect(await hook(store, grid)).toBeUndefined();
+      const monthStartStore = createPostgresMonthStartStore(fixture.url);
+      try {
+        const stored = { ...ctx, sources: { ...ctx.sources, monthStartStore } };
+        expect(await hook(stored, grid)).toBeUndefined();
+      } finally {
+        await monthStartStore.close();
+      }
       expect(
         await hook({ ...ctx, options: { ...options, source: 'stripe' } }, grid),
       ).toBeUndefined();

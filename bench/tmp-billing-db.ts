@@ -1,0 +1,10 @@
+import pg from 'pg';
+import { createBenchDatabase } from './lib/database.js';
+import { multiplyDemo } from './lib/multiply.js';
+const db = await createBenchDatabase({ seed: true });
+const c = new pg.Client({ connectionString: db.url });
+await c.connect();
+await c.query('TRUNCATE user_sessions, feature_usage, analytics_events, email_campaign_deliveries, nps_responses, csat_responses, support_tickets, referrals, marketing_spend');
+await c.end();
+await multiplyDemo(db.url, 100);
+console.log(db.url);
