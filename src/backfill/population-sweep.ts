@@ -112,21 +112,24 @@ export function populationSweep(
     users,
   });
 
-  const readBase = async (query: QueryFn) => {
+  /** The state at the first instant, as changes from nothing. */
+  const readBase = async (query: QueryFn): Promise<Change[]> => {
     const first = [instantText(grid, 0)];
+    const changes: Change[] = [];
     for (const [source, isUsers] of [
       [organizations, false],
       [users, true],
     ] as const) {
       const base = await query(aliveAtSql(source), first);
-      for (const row of base.rows) apply(rowChange(row, isUsers));
+      for (const row of base.rows) changes.push(rowChange(row, isUsers));
     }
+    return changes;
   };
 
+  /** The changes of the slice from step `from`, kept once every statement of it has answered. */
   const readSlice = async (query: QueryFn, from: number) => {
     const to = Math.min(grid.count - 1, from + stepsPerStatement - 1);
-    slice = Array.from({ length: to - from + 1 }, () => []);
-    sliceFrom = from;
+    const steps: Change[][] = Array.from({ length: to - from + 1 }, () => []);
     const params = [
       instantText(grid, 0),
       grid.stepMs,
@@ -140,9 +143,11 @@ export function populationSweep(
       const changes = await query(changesSql(source), params);
       for (const row of changes.rows) {
         const step = bucketOf(grid, row.bin, row.edge);
-        slice[step - from]?.push(rowChange(row, isUsers));
+        steps[step - from]?.push(rowChange(row, isUsers));
       }
     }
+    slice = steps;
+    sliceFrom = from;
   };
 
   return async (query, index) => {
@@ -150,13 +155,15 @@ export function populationSweep(
       throw new Error(`population sweep: step ${index} is not on the grid of ${grid.count} steps`);
     if (index < applied)
       throw new Error(`population sweep: step ${index} asked after step ${applied}`);
+    // A step is marked applied only once its changes are (a failed read leaves the state as it was).
     while (applied < index) {
-      applied += 1;
-      if (applied === 0) await readBase(query);
+      const next = applied + 1;
+      if (next === 0) for (const change of await readBase(query)) apply(change);
       else {
-        if (applied >= sliceFrom + slice.length) await readSlice(query, applied);
-        for (const change of slice[applied - sliceFrom] ?? []) apply(change);
+        if (next >= sliceFrom + slice.length) await readSlice(query, next);
+        for (const change of slice[next - sliceFrom] ?? []) apply(change);
       }
+      applied = next;
     }
     const alive: AliveOrganization[] = [];
     for (const [id, t] of tallies) if (t.alive > 0) alive.push({ id, users: t.users });

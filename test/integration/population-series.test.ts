@@ -61,8 +61,9 @@ const edgeOrganizations = `(VALUES
 
 /**
  * Users of those organizations, the same way: on x, a microsecond after it,
- * deleted on x or on the step before, created and deleted on x, and one
- * deleted an hour before it was created (never alive).
+ * deleted on x or on the step before, created and deleted on x, and two
+ * deleted before they were created (never alive): an hour before, and a step
+ * before in an organization alive at that step (a -1 there, were it counted).
  */
 const edgeUsers = `(VALUES
   ('born', 0, 0, NULL::int, NULL::int, NULL::int),
@@ -73,6 +74,7 @@ const edgeUsers = `(VALUES
   ('late', -1, 0, NULL, NULL, NULL),
   ('late', -1, 0, 0, 0, NULL),
   ('late', -1, -1, -1, 0, NULL),
+  ('late', 0, 0, -1, 0, NULL),
   ('flash', 0, 0, NULL, NULL, NULL),
   ('backwards', -1, 0, NULL, NULL, NULL)
 ) AS v(tag, created_steps, created_micros, deleted_steps, deleted_micros, deleted_hours)`;
@@ -118,6 +120,13 @@ describe('engagement and customer health over a step grid (grouped passes)', () 
          CROSS JOIN (SELECT row_number() OVER () AS k, * FROM ${edgeUsers}) AS v
          JOIN organizations o ON o.slug = 'edge-' || e.n || '-' || v.tag`,
       params,
+    );
+    // A session per edge user at its signup (whatever its lifetime): each organization's sessions
+    // per user then depend on how many of its users are counted.
+    await db.sql(
+      `INSERT INTO user_sessions (user_id, organization_id, started_at, ended_at, action_count)
+       SELECT id, organization_id, created_at, created_at + interval '10 minutes', 3
+       FROM users WHERE email LIKE 'edge-%'`,
     );
   });
 
