@@ -9,19 +9,6 @@ import type { Collector } from './types.js';
 import { normalisedSql, vocabularySql } from './vocabulary-sql.js';
 
 /**
- * Health per organization (0-100) over the 30 days up to `$at`, weighted as in the seed:
- * 30% usage (days with a session, 20 days = full), 25% feature breadth (tracked
- * features used / $1 tracked; the vocabulary is $2, matched as `boundLabel`
- * does, so untracked features never count), 15% support load (10 tickets = 0),
- * 15% payment status (current 1, past_due 0.5, delinquent 0) and 15% engagement
- * (sessions per user, every session started in the window, 12 = full). Every
- * organization not deleted is scored: one without users (none, or all deleted)
- * scores 0 on usage, breadth and engagement, the most at-risk customer there is.
- * Organizations, users and rows are taken as they were at `$at` (created by
- * then, not deleted by then); the payment status has no history: it is the
- * current one.
- */
-/**
  * The scores query's population: every organization that existed at `$at`,
  * with its slug, its (current) payment status and how many of its users
  * existed then (0 when none). The backfill's grouped pass
@@ -36,7 +23,8 @@ export const customerHealthPopulationSql = `SELECT o.id, o.slug, o.payment_statu
 
 /**
  * The scores query around a population `orgs` (rows id, slug, payment_status,
- * users): the trailing windows and each organization's score, as described above.
+ * users): the trailing windows and each organization's score, as described at
+ * `customerHealthQueries`.
  */
 export function customerHealthScoresSql(orgs: string): string {
   return `WITH tracked AS (${vocabularySql('$2')}
@@ -73,6 +61,19 @@ LEFT JOIN adoption a ON a.organization_id = o.id
 LEFT JOIN tickets t ON t.organization_id = o.id`;
 }
 
+/**
+ * Health per organization (0-100) over the 30 days up to `$at`, weighted as in the seed:
+ * 30% usage (days with a session, 20 days = full), 25% feature breadth (tracked
+ * features used / $1 tracked; the vocabulary is $2, matched as `boundLabel`
+ * does, so untracked features never count), 15% support load (10 tickets = 0),
+ * 15% payment status (current 1, past_due 0.5, delinquent 0) and 15% engagement
+ * (sessions per user, every session started in the window, 12 = full). Every
+ * organization not deleted is scored: one without users (none, or all deleted)
+ * scores 0 on usage, breadth and engagement, the most at-risk customer there is.
+ * Organizations, users and rows are taken as they were at `$at` (created by
+ * then, not deleted by then); the payment status has no history: it is the
+ * current one.
+ */
 export const customerHealthQueries = {
   scores: {
     sql: customerHealthScoresSql(customerHealthPopulationSql),

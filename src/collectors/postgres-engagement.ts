@@ -8,21 +8,6 @@ import type { Collector } from './types.js';
 import { normalisedSql, vocabularySql } from './vocabulary-sql.js';
 
 /**
- * Engagement per organization, 0-100, averaged over the organizations (not
- * deleted) that have users: 50% session frequency (sessions per user against a
- * target; every session started in the window counts, finished or not, as in
- * the health score), 25% session length (mean of finished sessions against a
- * target) and 25% breadth (tracked features used / features tracked; the
- * vocabulary is matched as `boundLabel` does, so untracked features never count).
- * Params: $1 window days, $2 sessions-per-user target, $3 session-seconds target,
- * $4 number of tracked features, $5 the tracked features (text[]); the window
- * ends at `$at`, and organizations and users are those that existed then.
- * A session still open at `$at` has no length yet (its ended_at is later).
- * Both queries bound started_at on both sides: `ended_at <= $at` alone left
- * the index range open to the present, so a past instant read every later
- * session (a backfill step a year back read the whole table).
- */
-/**
  * The engagement query's population: organizations and their users that
  * existed at `$at`, organizations without users left out. The backfill's
  * grouped pass (src/backfill/engagement-series.ts) sweeps it over the range
@@ -36,7 +21,8 @@ export const engagementPopulationSql = `SELECT u.organization_id, count(*) AS us
 
 /**
  * The engagement query around a population `orgUsers` (rows organization_id,
- * users > 0): the trailing windows and the score, as described above.
+ * users > 0): the trailing windows and the score, as described at
+ * `engagementQueries`.
  */
 export function engagementScoreSql(orgUsers: string): string {
   return `WITH tracked AS (${vocabularySql('$5')}
@@ -65,6 +51,21 @@ LEFT JOIN org_features f USING (organization_id)
 HAVING count(*) > 0`;
 }
 
+/**
+ * Engagement per organization, 0-100, averaged over the organizations (not
+ * deleted) that have users: 50% session frequency (sessions per user against a
+ * target; every session started in the window counts, finished or not, as in
+ * the health score), 25% session length (mean of finished sessions against a
+ * target) and 25% breadth (tracked features used / features tracked; the
+ * vocabulary is matched as `boundLabel` does, so untracked features never count).
+ * Params: $1 window days, $2 sessions-per-user target, $3 session-seconds target,
+ * $4 number of tracked features, $5 the tracked features (text[]); the window
+ * ends at `$at`, and organizations and users are those that existed then.
+ * A session still open at `$at` has no length yet (its ended_at is later).
+ * Both queries bound started_at on both sides: `ended_at <= $at` alone left
+ * the index range open to the present, so a past instant read every later
+ * session (a backfill step a year back read the whole table).
+ */
 export const engagementQueries = {
   engagement: {
     sql: engagementScoreSql(engagementPopulationSql),
