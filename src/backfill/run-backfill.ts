@@ -262,11 +262,34 @@ async function writeOpenMetrics(args: {
     else perStep.push(enabled);
   }
 
+  // The grouped passes answer in step order, one step after the other (a pass may carry state
+  // from a step to the next, or read its next block): chained so, they still overlap with the
+  // per-step collectors of the steps launched ahead and with the writing.
+  let groupedChain: Promise<unknown> = Promise.resolve();
+  const groupedAt = (index: number): Promise<Sample[]> => {
+    const work = groupedChain.then(async () => {
+      const started = Date.now();
+      try {
+        const samples: Sample[] = [];
+        for (const { name, metrics, at } of series)
+          samples.push(...acceptedSamples(name, metrics, await at(index - first), deps));
+        return samples;
+      } finally {
+        const seconds = (Date.now() - started) / 1000;
+        collectorSeconds += seconds;
+        groupedSeconds += seconds;
+      }
+    });
+    groupedChain = work.catch(() => {});
+    return work;
+  };
+
   const limiter = new Limiter(request.concurrency);
   const evaluateStep = async (index: number): Promise<Sample[]> => {
     const at = stepAt(index);
-    const results = await Promise.all(
-      perStep.map((enabled) =>
+    const results = await Promise.all([
+      groupedAt(index),
+      ...perStep.map((enabled) =>
         limiter.run(async () => {
           const started = Date.now();
           try {
@@ -276,7 +299,7 @@ async function writeOpenMetrics(args: {
           }
         }),
       ),
-    );
+    ]);
     return results.flat();
   };
 
@@ -306,10 +329,7 @@ async function writeOpenMetrics(args: {
         }
         const samples = await (inFlight.get(step) as Promise<Sample[]>);
         inFlight.delete(step);
-        const grouped: Sample[] = [];
-        for (const { name: collector, metrics, at } of series)
-          grouped.push(...acceptedSamples(collector, metrics, await at(step - first), deps));
-        chunk.write(stepAt(step), [...grouped, ...samples]);
+        chunk.write(stepAt(step), samples);
         progress.update(step + 1);
       }
       chunk.finish();

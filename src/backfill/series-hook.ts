@@ -2,6 +2,8 @@ import type { AnyCollector } from '../collectors/types.js';
 import { activeUsersSeries } from './active-users-series.js';
 import { billingSeries } from './billing-series.js';
 import { cohortRetentionSeries } from './cohort-retention-series.js';
+import { customerHealthSeries } from './customer-health-series.js';
+import { engagementSeries } from './engagement-series.js';
 import { eventCounterSeries } from './event-counter-series.js';
 import { referralSeries } from './referral-series.js';
 import type { CollectSeries } from './step-grid.js';
@@ -37,6 +39,12 @@ const builtInHooks: Readonly<Record<string, CollectSeries>> = {
   // registered users from cumulative counts: each session read once for the range instead of 30
   // days of sessions at every step (test/integration/active-users-series.test.ts).
   postgres_active_users: activeUsersSeries as CollectSeries,
+  // The organizations and users alive at each step swept once for the range (+1/-1 changes per
+  // step, a slice of 500 steps at a time) and given to the collector's own query as arrays,
+  // instead of the whole users table read at every step; the trailing windows are still read
+  // per step (test/integration/population-series.test.ts).
+  postgres_engagement: engagementSeries as CollectSeries,
+  postgres_customer_health: customerHealthSeries as CollectSeries,
 };
 
 export function seriesHookOf(collector: AnyCollector): CollectSeries | undefined {

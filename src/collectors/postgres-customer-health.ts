@@ -1,34 +1,35 @@
 import { z } from 'zod';
+import type { LabelSets } from '../config/schema.js';
 import { type Sample, sample } from '../metrics/spec.js';
 import { trackedCount } from '../shared/bounded-labels.js';
-import { columnValue, type QuerySpec } from '../sources/query-contract.js';
+import { type ContractRow, columnValue, type QuerySpec } from '../sources/query-contract.js';
 import { countByBand, healthBands, lowestScores } from './health-score.js';
 import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
 import type { Collector } from './types.js';
 import { normalisedSql, vocabularySql } from './vocabulary-sql.js';
 
 /**
- * Health per organization (0-100) over the 30 days up to `$at`, weighted as in the seed:
- * 30% usage (days with a session, 20 days = full), 25% feature breadth (tracked
- * features used / $1 tracked; the vocabulary is $2, matched as `boundLabel`
- * does, so untracked features never count), 15% support load (10 tickets = 0),
- * 15% payment status (current 1, past_due 0.5, delinquent 0) and 15% engagement
- * (sessions per user, every session started in the window, 12 = full). Every
- * organization not deleted is scored: one without users (none, or all deleted)
- * scores 0 on usage, breadth and engagement, the most at-risk customer there is.
- * Organizations, users and rows are taken as they were at `$at` (created by
- * then, not deleted by then); the payment status has no history: it is the
- * current one.
+ * The scores query's population: every organization that existed at `$at`,
+ * with its slug, its (current) payment status and how many of its users
+ * existed then (0 when none). The backfill's grouped pass
+ * (src/backfill/customer-health-series.ts) sweeps it over the range instead
+ * and composes the rest of the query, so the two share this text.
  */
-export const customerHealthQueries = {
-  scores: {
-    sql: `WITH tracked AS (${vocabularySql('$2')}
-), orgs AS (
-  SELECT o.id, o.slug, o.payment_status, count(u.id) AS users
+export const customerHealthPopulationSql = `SELECT o.id, o.slug, o.payment_status, count(u.id) AS users
   FROM organizations o LEFT JOIN users u ON u.organization_id = o.id
     AND u.created_at <= $at AND (u.deleted_at IS NULL OR u.deleted_at > $at)
   WHERE o.created_at <= $at AND (o.deleted_at IS NULL OR o.deleted_at > $at)
-  GROUP BY o.id, o.slug, o.payment_status
+  GROUP BY o.id, o.slug, o.payment_status`;
+
+/**
+ * The scores query around a population `orgs` (rows id, slug, payment_status,
+ * users): the trailing windows and each organization's score, as described at
+ * `customerHealthQueries`.
+ */
+export function customerHealthScoresSql(orgs: string): string {
+  return `WITH tracked AS (${vocabularySql('$2')}
+), orgs AS (
+  ${orgs}
 ), usage AS (
   SELECT organization_id, count(DISTINCT started_at::date) AS active_days, count(*) AS sessions
   FROM user_sessions WHERE started_at >= $at - interval '30 days' AND started_at <= $at
@@ -57,7 +58,25 @@ SELECT o.slug AS organization,
 FROM orgs o
 LEFT JOIN usage us ON us.organization_id = o.id
 LEFT JOIN adoption a ON a.organization_id = o.id
-LEFT JOIN tickets t ON t.organization_id = o.id`,
+LEFT JOIN tickets t ON t.organization_id = o.id`;
+}
+
+/**
+ * Health per organization (0-100) over the 30 days up to `$at`, weighted as in the seed:
+ * 30% usage (days with a session, 20 days = full), 25% feature breadth (tracked
+ * features used / $1 tracked; the vocabulary is $2, matched as `boundLabel`
+ * does, so untracked features never count), 15% support load (10 tickets = 0),
+ * 15% payment status (current 1, past_due 0.5, delinquent 0) and 15% engagement
+ * (sessions per user, every session started in the window, 12 = full). Every
+ * organization not deleted is scored: one without users (none, or all deleted)
+ * scores 0 on usage, breadth and engagement, the most at-risk customer there is.
+ * Organizations, users and rows are taken as they were at `$at` (created by
+ * then, not deleted by then); the payment status has no history: it is the
+ * current one.
+ */
+export const customerHealthQueries = {
+  scores: {
+    sql: customerHealthScoresSql(customerHealthPopulationSql),
     labels: ['organization'],
     values: ['score'],
   },
@@ -77,7 +96,41 @@ const optionsSchema = z
   })
   .strict();
 
-export const postgresCustomerHealth: Collector<z.infer<typeof optionsSchema>> = {
+export type CustomerHealthOptions = z.infer<typeof optionsSchema>;
+
+/** The parameters $1-$2 of the scores query (see `customerHealthQueries`). */
+export function customerHealthParams(labelSets: LabelSets): unknown[] {
+  return [trackedCount(labelSets.features), labelSets.features];
+}
+
+/** The samples from the scores query's rows: the capped series, the bands, the mean. */
+export function customerHealthSamples(
+  rows: readonly ContractRow[],
+  maxOrganizations: number,
+): Sample[] {
+  const scores = rows.map((row) => ({
+    organization: (row.labels.organization ?? 'unknown').slice(0, 128),
+    score: columnValue(row, 'score'),
+  }));
+  const listed = lowestScores(scores, maxOrganizations);
+  const bands = countByBand(scores);
+  const samples: Sample[] = listed.map(({ organization, score }) =>
+    sample('chom_customer_health_score', score, { organization }),
+  );
+  for (const band of healthBands) {
+    samples.push(sample('chom_customer_health_organizations', bands[band], { band }));
+  }
+  if (scores.length > 0) {
+    const mean = scores.reduce((sum, { score }) => sum + score, 0) / scores.length;
+    samples.push(sample('chom_customer_health_score_mean', mean));
+  }
+  samples.push(
+    sample('chom_customer_health_organizations_unlisted', scores.length - listed.length),
+  );
+  return samples;
+}
+
+export const postgresCustomerHealth: Collector<CustomerHealthOptions> = {
   name: 'postgres_customer_health',
   description:
     'Customer health score per organization (capped to the lowest N) and its distribution.',
@@ -125,30 +178,11 @@ export const postgresCustomerHealth: Collector<z.infer<typeof optionsSchema>> = 
         customerHealthQueries,
         options.queries,
         'scores',
-        [trackedCount(labelSets.features), labelSets.features],
+        customerHealthParams(labelSets),
         reject,
         at,
       );
-      const scores = rows.map((row) => ({
-        organization: (row.labels.organization ?? 'unknown').slice(0, 128),
-        score: columnValue(row, 'score'),
-      }));
-      const listed = lowestScores(scores, options.maxOrganizations);
-      const bands = countByBand(scores);
-      const samples: Sample[] = listed.map(({ organization, score }) =>
-        sample('chom_customer_health_score', score, { organization }),
-      );
-      for (const band of healthBands) {
-        samples.push(sample('chom_customer_health_organizations', bands[band], { band }));
-      }
-      if (scores.length > 0) {
-        const mean = scores.reduce((sum, { score }) => sum + score, 0) / scores.length;
-        samples.push(sample('chom_customer_health_score_mean', mean));
-      }
-      samples.push(
-        sample('chom_customer_health_organizations_unlisted', scores.length - listed.length),
-      );
-      return samples;
+      return customerHealthSamples(rows, options.maxOrganizations);
     });
   },
 };

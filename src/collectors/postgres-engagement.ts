@@ -1,35 +1,33 @@
 import { z } from 'zod';
+import type { LabelSets } from '../config/schema.js';
 import { type Sample, sample } from '../metrics/spec.js';
 import { trackedCount } from '../shared/bounded-labels.js';
-import { columnValue, type QuerySpec } from '../sources/query-contract.js';
+import { type ContractRow, columnValue, type QuerySpec } from '../sources/query-contract.js';
 import { queryOverridesSchema, runNamedQuery } from './sql-queries.js';
 import type { Collector } from './types.js';
 import { normalisedSql, vocabularySql } from './vocabulary-sql.js';
 
 /**
- * Engagement per organization, 0-100, averaged over the organizations (not
- * deleted) that have users: 50% session frequency (sessions per user against a
- * target; every session started in the window counts, finished or not, as in
- * the health score), 25% session length (mean of finished sessions against a
- * target) and 25% breadth (tracked features used / features tracked; the
- * vocabulary is matched as `boundLabel` does, so untracked features never count).
- * Params: $1 window days, $2 sessions-per-user target, $3 session-seconds target,
- * $4 number of tracked features, $5 the tracked features (text[]); the window
- * ends at `$at`, and organizations and users are those that existed then.
- * A session still open at `$at` has no length yet (its ended_at is later).
- * Both queries bound started_at on both sides: `ended_at <= $at` alone left
- * the index range open to the present, so a past instant read every later
- * session (a backfill step a year back read the whole table).
+ * The engagement query's population: organizations and their users that
+ * existed at `$at`, organizations without users left out. The backfill's
+ * grouped pass (src/backfill/engagement-series.ts) sweeps it over the range
+ * instead and composes the rest of the query, so the two share this text.
  */
-export const engagementQueries = {
-  engagement: {
-    sql: `WITH tracked AS (${vocabularySql('$5')}
-), org_users AS (
-  SELECT u.organization_id, count(*) AS users
+export const engagementPopulationSql = `SELECT u.organization_id, count(*) AS users
   FROM users u JOIN organizations o ON o.id = u.organization_id
     AND o.created_at <= $at AND (o.deleted_at IS NULL OR o.deleted_at > $at)
   WHERE u.created_at <= $at AND (u.deleted_at IS NULL OR u.deleted_at > $at)
-  GROUP BY u.organization_id
+  GROUP BY u.organization_id`;
+
+/**
+ * The engagement query around a population `orgUsers` (rows organization_id,
+ * users > 0): the trailing windows and the score, as described at
+ * `engagementQueries`.
+ */
+export function engagementScoreSql(orgUsers: string): string {
+  return `WITH tracked AS (${vocabularySql('$5')}
+), org_users AS (
+  ${orgUsers}
 ), org_sessions AS (
   SELECT organization_id, count(*) AS sessions,
          avg(extract(epoch FROM ended_at - started_at)) FILTER (WHERE ended_at <= $at) AS mean_seconds
@@ -50,7 +48,27 @@ SELECT avg(100 * (
 FROM org_users u
 LEFT JOIN org_sessions s USING (organization_id)
 LEFT JOIN org_features f USING (organization_id)
-HAVING count(*) > 0`,
+HAVING count(*) > 0`;
+}
+
+/**
+ * Engagement per organization, 0-100, averaged over the organizations (not
+ * deleted) that have users: 50% session frequency (sessions per user against a
+ * target; every session started in the window counts, finished or not, as in
+ * the health score), 25% session length (mean of finished sessions against a
+ * target) and 25% breadth (tracked features used / features tracked; the
+ * vocabulary is matched as `boundLabel` does, so untracked features never count).
+ * Params: $1 window days, $2 sessions-per-user target, $3 session-seconds target,
+ * $4 number of tracked features, $5 the tracked features (text[]); the window
+ * ends at `$at`, and organizations and users are those that existed then.
+ * A session still open at `$at` has no length yet (its ended_at is later).
+ * Both queries bound started_at on both sides: `ended_at <= $at` alone left
+ * the index range open to the present, so a past instant read every later
+ * session (a backfill step a year back read the whole table).
+ */
+export const engagementQueries = {
+  engagement: {
+    sql: engagementScoreSql(engagementPopulationSql),
     labels: [],
     values: ['score'],
   },
@@ -82,7 +100,37 @@ const optionsSchema = z
   })
   .strict();
 
-export const postgresEngagement: Collector<z.infer<typeof optionsSchema>> = {
+export type EngagementOptions = z.infer<typeof optionsSchema>;
+
+/** The parameters $1-$5 of the engagement query (see `engagementQueries`). */
+export function engagementParams(options: EngagementOptions, labelSets: LabelSets): unknown[] {
+  return [
+    options.windowDays,
+    options.sessionsPerUserTarget,
+    options.sessionSecondsTarget,
+    trackedCount(labelSets.features),
+    labelSets.features,
+  ];
+}
+
+/** The samples from the engagement row and the sessions row (none without rows). */
+export function engagementSamples(
+  engagement: ContractRow | undefined,
+  sessions: ContractRow | undefined,
+): Sample[] {
+  const samples: Sample[] = [];
+  if (engagement)
+    samples.push(sample('chom_customer_engagement_score', columnValue(engagement, 'score')));
+  if (sessions) {
+    samples.push(
+      sample('chom_session_duration_seconds', columnValue(sessions, 'mean_duration_seconds')),
+      sample('chom_actions_per_session', columnValue(sessions, 'mean_actions')),
+    );
+  }
+  return samples;
+}
+
+export const postgresEngagement: Collector<EngagementOptions> = {
   name: 'postgres_engagement',
   description:
     'Customer engagement score, mean session duration and actions per session (30 days).',
@@ -119,25 +167,15 @@ export const postgresEngagement: Collector<z.infer<typeof optionsSchema>> = {
   ],
   async collect({ sources, signal, options, reject, labelSets, at }) {
     return sources.app.readOnly(signal, async (query) => {
-      const samples: Sample[] = [];
-      const params = [
-        options.windowDays,
-        options.sessionsPerUserTarget,
-        options.sessionSecondsTarget,
-        trackedCount(labelSets.features),
-        labelSets.features,
-      ];
       const [engagement] = await runNamedQuery(
         query,
         engagementQueries,
         options.queries,
         'engagement',
-        params,
+        engagementParams(options, labelSets),
         reject,
         at,
       );
-      if (engagement)
-        samples.push(sample('chom_customer_engagement_score', columnValue(engagement, 'score')));
       const [sessions] = await runNamedQuery(
         query,
         engagementQueries,
@@ -147,13 +185,7 @@ export const postgresEngagement: Collector<z.infer<typeof optionsSchema>> = {
         reject,
         at,
       );
-      if (sessions) {
-        samples.push(
-          sample('chom_session_duration_seconds', columnValue(sessions, 'mean_duration_seconds')),
-          sample('chom_actions_per_session', columnValue(sessions, 'mean_actions')),
-        );
-      }
-      return samples;
+      return engagementSamples(engagement, sessions);
     });
   },
 };
