@@ -227,11 +227,12 @@ describe('engagement and customer health over a step grid (grouped passes)', () 
 
     // The sweep's slices are the same for both passes: the long grid runs customer health only
     // (every organization listed), as a thousand steps take about a minute per collector.
-    it.skipIf(name === 'long')('engagement equals the as-of form at every step', async () => {
-      const steps = await compare(engagement, {}, grid, checked);
-      const scores = [...steps.values()].map((s) => value(s, 'chom_customer_engagement_score'));
-      expect(new Set(scores).size).toBeGreaterThan(1);
-    });
+    if (name !== 'long')
+      it('engagement equals the as-of form at every step', async () => {
+        const steps = await compare(engagement, {}, grid, checked);
+        const scores = [...steps.values()].map((s) => value(s, 'chom_customer_engagement_score'));
+        expect(new Set(scores).size).toBeGreaterThan(1);
+      });
   });
 
   it('the daily grid starts before the first organization: nothing scored there', async () => {
