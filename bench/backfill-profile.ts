@@ -47,7 +47,7 @@ try {
     const { ctx } = contextAt(enabled, firstMs + (steps - 1) * stepMs, deps);
     const at = hook ? await hook(ctx, { firstMs, stepMs, count: steps }) : undefined;
     if (at) {
-      for (let i = 0; i < steps; i += 1) at(i);
+      for (let i = 0; i < steps; i += 1) await at(i);
     } else {
       for (let i = 0; i < steps; i += 1) await evaluateAt(enabled, firstMs + i * stepMs, deps);
     }
@@ -57,7 +57,7 @@ try {
     const after = await db.activity();
     const row = {
       collector: enabled.collector.name,
-      form: hook ? 'grouped pass' : 'per step',
+      form: at ? 'grouped pass' : 'per step',
       msPerStep: Number(((seconds * 1000) / steps).toFixed(1)),
       rowsReadPerStep: Math.round((after.rowsRead - before.rowsRead) / steps),
       transactionsPerStep: Number(((after.transactions - before.transactions) / steps).toFixed(2)),
