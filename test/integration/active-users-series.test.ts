@@ -7,16 +7,11 @@ import { activeUsersQueries } from '../../src/collectors/postgres-active-users.j
 import { seedDemoData } from '../../src/demo/seed.js';
 import type { Sample } from '../../src/metrics/spec.js';
 import { asOfForm, collectorUnderTest, groupedPass } from '../helpers/collector-under-test.js';
+import { dayMs, hourMs, monthStart, today } from '../helpers/step-instants.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
-const hourMs = 3_600_000;
-const dayMs = 24 * hourMs;
 const windowsMs = [1, 7, 30].map((days) => days * dayMs);
 
-// Today's month start and midnight: the demo's sessions run up to the seeding instant.
-const now = new Date();
-const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
-const today = Math.floor(now.getTime() / dayMs) * dayMs;
 const longCount = 3 * stepsPerStatement + 10;
 
 /** The grids compared and the steps whose instants get edge users and sessions. */

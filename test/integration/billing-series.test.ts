@@ -9,16 +9,8 @@ import { seedDemoData } from '../../src/demo/seed.js';
 import type { Sample } from '../../src/metrics/spec.js';
 import { billingFixtureSql } from '../fixtures/billing-fixture.js';
 import { asOfForm, collectorUnderTest, groupedPass } from '../helpers/collector-under-test.js';
+import { dayMs, hourMs, monthStart, today } from '../helpers/step-instants.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
-
-const hourMs = 3_600_000;
-const dayMs = 24 * hourMs;
-const now = Date.now();
-const monthStart = (() => {
-  const d = new Date(now);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-})();
-const today = Math.floor(now / dayMs) * dayMs;
 
 /**
  * Samples keyed by series, values exact: without a month-opening store the

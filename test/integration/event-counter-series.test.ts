@@ -4,10 +4,8 @@ import type { StepGrid } from '../../src/backfill/series-hook.js';
 import { seedDemoData } from '../../src/demo/seed.js';
 import type { Sample } from '../../src/metrics/spec.js';
 import { asOfForm, collectorUnderTest, groupedPass } from '../helpers/collector-under-test.js';
+import { dayMs, hourMs } from '../helpers/step-instants.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
-
-const hourMs = 3_600_000;
-const dayMs = 24 * hourMs;
 
 /**
  * The backfill's grouped pass for the event counters (one scan per range)

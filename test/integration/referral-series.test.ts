@@ -7,15 +7,9 @@ import { referralQueries } from '../../src/collectors/postgres-referrals.js';
 import { seedDemoData } from '../../src/demo/seed.js';
 import type { Sample } from '../../src/metrics/spec.js';
 import { asOfForm, collectorUnderTest, groupedPass } from '../helpers/collector-under-test.js';
+import { dayMs, hourMs, monthStart, today } from '../helpers/step-instants.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
-const hourMs = 3_600_000;
-const dayMs = 24 * hourMs;
-
-// Today's month start and midnight: the demo's referrals run up to the seeding instant.
-const now = new Date();
-const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
-const today = Math.floor(now.getTime() / dayMs) * dayMs;
 const longCount = 3 * stepsPerStatement + 10;
 
 /** The grids compared, their windows, and the steps where edge referrals are placed. */
