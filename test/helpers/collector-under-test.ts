@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { expect } from 'vitest';
 import { parseConfig } from '../../src/app/config.js';
 import { closeSources } from '../../src/app/create-sources.js';
 import { buildSources } from '../../src/app/service.js';
@@ -62,4 +63,33 @@ export function asOfForm(
 ): Promise<readonly Sample[]> {
   const { ctx } = contextAt(enabled, at, deps);
   return collectAsOf(enabled.collector, { ...ctx, state: undefined });
+}
+
+/**
+ * Asks a grouped pass for every step of `grid` in order and expects each step
+ * it selects (`checked`, all by default) to equal the collector's as-of form
+ * there, compared as `comparable` shows them; then that the default queries
+ * rejected nothing. Returns the pass's samples of the steps compared.
+ */
+export async function expectAsOfAtEveryStep(
+  enabled: EnabledCollector,
+  deps: EvaluationDeps,
+  grid: StepGrid,
+  comparable: (samples: readonly Sample[]) => unknown,
+  checked: (index: number) => boolean = () => true,
+): Promise<Map<number, Sample[]>> {
+  const series = await groupedPass(enabled, deps, grid);
+  const steps = new Map<number, Sample[]>();
+  for (let i = 0; i < grid.count; i += 1) {
+    const got = await series(i);
+    if (!checked(i)) continue;
+    const at = grid.firstMs + i * grid.stepMs;
+    const expected = await asOfForm(enabled, at, deps);
+    expect(comparable(got), `step ${i} at ${new Date(at).toISOString()}`).toEqual(
+      comparable(expected),
+    );
+    steps.set(i, [...got]);
+  }
+  expect(deps.rejected.size, 'the default queries reject nothing').toBe(0);
+  return steps;
 }

@@ -6,7 +6,8 @@ import { isBackfillable } from '../../src/collectors/as-of.js';
 import { activeUsersQueries } from '../../src/collectors/postgres-active-users.js';
 import { seedDemoData } from '../../src/demo/seed.js';
 import type { Sample } from '../../src/metrics/spec.js';
-import { asOfForm, collectorUnderTest, groupedPass } from '../helpers/collector-under-test.js';
+import { collectorUnderTest, expectAsOfAtEveryStep } from '../helpers/collector-under-test.js';
+import { type EdgeUser, insertEdgeUsers } from '../helpers/edge-users.js';
 import { dayMs, hourMs, monthStart, today } from '../helpers/step-instants.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
@@ -44,12 +45,6 @@ function instant(ms: number, micros = 0): string {
   const whole = Math.floor(total / 1000);
   const rest = String(total - whole * 1000).padStart(3, '0');
   return new Date(whole).toISOString().replace('Z', `${rest}Z`);
-}
-
-interface EdgeUser {
-  readonly created: string;
-  readonly deleted: string | null;
-  readonly sessions: readonly string[];
 }
 
 /**
@@ -122,23 +117,7 @@ describe('active users over a step grid (grouped pass)', () => {
       ),
       ...chainUsers(cases.long.grid),
     ];
-    const ids = await db.sql(
-      `INSERT INTO users (organization_id, email, created_at, deleted_at)
-       SELECT (SELECT min(id) FROM organizations), 'edge-' || n || '@active.test', created, deleted
-       FROM unnest($1::timestamptz[], $2::timestamptz[]) WITH ORDINALITY AS u(created, deleted, n)
-       ORDER BY n
-       RETURNING id`,
-      [users.map((u) => u.created), users.map((u) => u.deleted)],
-    );
-    const sessions = users.flatMap((u, i) =>
-      u.sessions.map((started) => ({ user: ids.rows[i].id as string, started })),
-    );
-    await db.sql(
-      `INSERT INTO user_sessions (user_id, organization_id, started_at)
-       SELECT user_id, (SELECT min(id) FROM organizations), started
-       FROM unnest($1::bigint[], $2::timestamptz[]) AS s(user_id, started)`,
-      [sessions.map((s) => s.user), sessions.map((s) => s.started)],
-    );
+    await insertEdgeUsers(db, users, 'active.test');
   });
 
   afterAll(async () => {
@@ -153,17 +132,7 @@ describe('active users over a step grid (grouped pass)', () => {
   /** Asks the grouped pass for every step in order and compares each with the collector there. */
   async function compare(grid: StepGrid): Promise<Sample[][]> {
     const { enabled, deps } = setUp({});
-    const series = await groupedPass(enabled, deps, grid);
-    const steps: Sample[][] = [];
-    for (let i = 0; i < grid.count; i += 1) {
-      const got = await series(i);
-      const at = grid.firstMs + i * grid.stepMs;
-      const expected = await asOfForm(enabled, at, deps);
-      expect(listed(got), `step ${i} at ${new Date(at).toISOString()}`).toEqual(listed(expected));
-      steps.push([...got]);
-    }
-    expect(deps.rejected.size, 'the default queries reject nothing').toBe(0);
-    return steps;
+    return [...(await expectAsOfAtEveryStep(enabled, deps, grid, listed)).values()];
   }
 
   const value = (samples: readonly Sample[] | undefined, metric: string) =>

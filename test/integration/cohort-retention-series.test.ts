@@ -4,6 +4,7 @@ import { type StepGrid, seriesHookOf } from '../../src/backfill/series-hook.js';
 import { seedDemoData } from '../../src/demo/seed.js';
 import type { Sample } from '../../src/metrics/spec.js';
 import { asOfForm, collectorUnderTest, groupedPass } from '../helpers/collector-under-test.js';
+import { type EdgeUser, insertEdgeUsers } from '../helpers/edge-users.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 const hourMs = 3_600_000;
@@ -29,7 +30,7 @@ function instant(ms: number, micros = 0): string {
  * the boundary, on step instants of the hourly grid and a microsecond either
  * side, sessions before the signup in its month and in the month before it.
  */
-function edgeUsers(b: number): { created: string; deleted: string | null; sessions: string[] }[] {
+function edgeUsers(b: number): EdgeUser[] {
   return [
     // On the boundary, active on it and a microsecond after a step, deleted on a step.
     {
@@ -93,23 +94,7 @@ describe('cohort retention over a step grid (grouped pass)', () => {
     await seedDemoData(db.url);
     const boundaries = [0, 1, 2, 5, 13].map((months) => monthsBefore(lastMonth, months));
     const users = boundaries.flatMap(edgeUsers);
-    const ids = await db.sql(
-      `INSERT INTO users (organization_id, email, created_at, deleted_at)
-       SELECT (SELECT min(id) FROM organizations), 'edge-' || n || '@cohorts.test', created, deleted
-       FROM unnest($1::timestamptz[], $2::timestamptz[]) WITH ORDINALITY AS u(created, deleted, n)
-       ORDER BY n
-       RETURNING id`,
-      [users.map((u) => u.created), users.map((u) => u.deleted)],
-    );
-    const sessions = users.flatMap((u, i) =>
-      u.sessions.map((started) => ({ user: ids.rows[i].id as string, started })),
-    );
-    await db.sql(
-      `INSERT INTO user_sessions (user_id, organization_id, started_at)
-       SELECT user_id, (SELECT min(id) FROM organizations), started
-       FROM unnest($1::bigint[], $2::timestamptz[]) AS s(user_id, started)`,
-      [sessions.map((s) => s.user), sessions.map((s) => s.started)],
-    );
+    await insertEdgeUsers(db, users, 'cohorts.test');
   });
 
   afterAll(async () => {

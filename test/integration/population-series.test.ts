@@ -7,7 +7,11 @@ import { customerHealthQueries } from '../../src/collectors/postgres-customer-he
 import { engagementQueries } from '../../src/collectors/postgres-engagement.js';
 import { seedDemoData } from '../../src/demo/seed.js';
 import type { Sample } from '../../src/metrics/spec.js';
-import { asOfForm, collectorUnderTest, groupedPass } from '../helpers/collector-under-test.js';
+import {
+  collectorUnderTest,
+  expectAsOfAtEveryStep,
+  groupedPass,
+} from '../helpers/collector-under-test.js';
 import { dayMs, hourMs, monthStart, today } from '../helpers/step-instants.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
@@ -158,18 +162,7 @@ describe('engagement and customer health over a step grid (grouped passes)', () 
     checked: (index: number) => boolean = () => true,
   ): Promise<Map<number, Sample[]>> {
     const { enabled, deps } = collector.setUp(options);
-    const series = await groupedPass(enabled, deps, grid);
-    const steps = new Map<number, Sample[]>();
-    for (let i = 0; i < grid.count; i += 1) {
-      const got = await series(i);
-      if (!checked(i)) continue;
-      const at = grid.firstMs + i * grid.stepMs;
-      const expected = await asOfForm(enabled, at, deps);
-      expect(listed(got), `step ${i} at ${new Date(at).toISOString()}`).toEqual(listed(expected));
-      steps.set(i, [...got]);
-    }
-    expect(deps.rejected.size, 'the default queries reject nothing').toBe(0);
-    return steps;
+    return expectAsOfAtEveryStep(enabled, deps, grid, listed, checked);
   }
 
   const value = (samples: readonly Sample[] | undefined, metric: string, band?: string) =>
